@@ -1,0 +1,67 @@
+"""The Litestar application factory: GraphQL, health, and the database's lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar, Request, get
+from litestar.response import Response
+from strawberry.litestar import make_graphql_controller
+
+from api.auth import GRAPHQL_PATH, authenticate_graphql_request
+from api.context import AppContext
+from api.schema import build_schema
+from api.settings import Settings
+from ledger.persistence.database import migrate, open_database, ping
+
+log = logging.getLogger(__name__)
+
+
+async def graphql_context(request: Request) -> AppContext:
+    return AppContext(principal=getattr(request.state, "principal", None))
+
+
+@get("/health")
+async def health() -> Response[dict[str, str]]:
+    if await ping():
+        return Response({"status": "ok"}, status_code=200)
+    return Response({"status": "database unavailable"}, status_code=503)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    manage_database: bool = True,
+    migrate_on_start: bool = False,
+    on_startup: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+) -> Litestar:
+    """`manage_database=False` leaves the database to the caller (tests that already opened it)."""
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        if migrate_on_start:
+            await migrate(settings.database_url)
+        async with open_database(settings.database_url):
+            if on_startup is None:
+                yield
+            else:
+                async with on_startup():
+                    yield
+
+    graphql = make_graphql_controller(
+        build_schema(settings),
+        path=GRAPHQL_PATH,
+        context_getter=graphql_context,
+        allow_queries_via_get=False,
+    )
+    return Litestar(
+        route_handlers=[graphql, health],
+        lifespan=[lifespan],
+        before_request=authenticate_graphql_request,
+        debug=False,
+    )

@@ -1,0 +1,138 @@
+"""The `reward-ledger` command.
+
+Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...; see README). Commands that print
+a value print it alone on stdout, so scripts can capture it; everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from api.ids import decode_id_of, encode_id
+from api.settings import Settings, SettingsError
+from ledger.domain.access import Role
+from ledger.domain.errors import LedgerError
+from ledger.persistence.database import migrate, open_database
+
+T = TypeVar("T")
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    async def run() -> T:
+        async with open_database(settings.database_url):
+            return await work()
+
+    return asyncio.run(run())
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(migrate(settings.database_url))
+    print("migrations applied", file=sys.stderr)
+    return 0
+
+
+def cmd_create_tenant(settings: Settings, args: argparse.Namespace) -> int:
+    from ledger.services.access import create_tenant
+
+    tenant = _with_database(settings, lambda: create_tenant(args.name))
+    print(encode_id("Tenant", tenant.id))
+    return 0
+
+
+def cmd_create_api_key(settings: Settings, args: argparse.Namespace) -> int:
+    from ledger.services.access import create_api_key
+
+    tenant_id = decode_id_of("Tenant", args.tenant)
+    if tenant_id is None:
+        print(f"error: {args.tenant!r} is not a tenant ID (create-tenant prints one)", file=sys.stderr)
+        return 2
+    _, secret = _with_database(settings, lambda: create_api_key(tenant_id, Role(args.role.upper()), args.label))
+    print(secret)
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import demo_startup
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_app(
+        settings,
+        migrate_on_start=args.demo,
+        on_startup=demo_startup(host, port) if args.demo else None,
+    )
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    return 0
+
+
+def cmd_export_schema(_: Settings, __: argparse.Namespace) -> int:
+    from api.schema import export_sdl
+
+    sys.stdout.write(export_sdl())
+    return 0
+
+
+def cmd_audit(settings: Settings, _: argparse.Namespace) -> int:
+    from ledger.services.audit import audit
+
+    report = _with_database(settings, audit)
+    for problem in report.problems:
+        print(problem)
+    print(f"audit: {report.accounts_checked} accounts, {len(report.problems)} problems", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reward-ledger", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+
+    tenant = commands.add_parser("create-tenant", help="create a tenant; prints its ID")
+    tenant.add_argument("name")
+    tenant.set_defaults(run=cmd_create_tenant)
+
+    key = commands.add_parser("create-api-key", help="create an operator API key; prints the key")
+    key.add_argument("--tenant", required=True, help="the tenant ID create-tenant printed")
+    key.add_argument("--role", required=True, choices=["viewer", "operator", "admin"], type=str.lower)
+    key.add_argument("--label", default="", help="a note to tell keys apart")
+    key.set_defaults(run=cmd_create_api_key)
+
+    serve = commands.add_parser("serve", help="run the API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true",
+                       help="migrate, seed a demo tenant and print an admin key")
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=cmd_export_schema)
+    commands.add_parser("audit", help="check the ledger's invariants; exit 1 on a problem") \
+        .set_defaults(run=cmd_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(settings, args))
+    except LedgerError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The per-request context: who is asking, and DataLoaders built fresh for this request only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.litestar.controller import BaseContext
+from strawberry.types import Info as StrawberryInfo
+from tortoise.models import Model
+
+from api.errors import ApiError, ApiErrorCode, forbidden
+from ledger.domain.access import Principal, Role
+from ledger.persistence.models import Account, Campaign, Reward, Transfer
+
+
+def _by_id_loader(model: type[Model], tenant_id: int) -> DataLoader[int, Any]:
+    async def load(ids: Sequence[int]) -> list[Any]:
+        rows = {row.pk: row for row in await model.filter(id__in=list(set(ids)), tenant_id=tenant_id)}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _transfers_by_reward_loader(tenant_id: int) -> DataLoader[int, list[Transfer]]:
+    async def load(reward_ids: Sequence[int]) -> list[list[Transfer]]:
+        grouped: dict[int, list[Transfer]] = {i: [] for i in reward_ids}
+        for row in await Transfer.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids))).order_by("id"):
+            grouped[row.reward_id].append(row)  # type: ignore[attr-defined]
+        return [grouped[i] for i in reward_ids]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self, tenant_id: int) -> None:
+        self.account = _by_id_loader(Account, tenant_id)
+        self.campaign = _by_id_loader(Campaign, tenant_id)
+        self.reward = _by_id_loader(Reward, tenant_id)
+        self.transfer = _by_id_loader(Transfer, tenant_id)
+        self.transfers_by_reward = _transfers_by_reward_loader(tenant_id)
+
+
+class AppContext(BaseContext, kw_only=True):
+    principal: Principal | None = None
+    loader_cache: Loaders | None = None
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise ApiError(ApiErrorCode.UNAUTHENTICATED, "a valid Authorization: Bearer credential is required")
+        return self.principal
+
+    @property
+    def loaders(self) -> Loaders:
+        if self.loader_cache is None:
+            self.loader_cache = Loaders(self.require_principal().tenant_id)
+        return self.loader_cache
+
+
+Info = StrawberryInfo[AppContext, None]
+
+
+def principal_of(info: Info) -> Principal:
+    return info.context.require_principal()
+
+
+def require_role(info: Info, role: Role, action: str) -> Principal:
+    principal = principal_of(info)
+    if not principal.has_at_least(role):
+        raise forbidden(action)
+    return principal
+
+
+def require_operator_view(info: Info, what: str) -> Principal:
+    """Reads that only operators (any role) may make; member tokens see their own data only."""
+    principal = principal_of(info)
+    if principal.is_member:
+        raise forbidden(f"read {what}")
+    return principal
+
+
+def visible_to(principal: Principal, rows: Iterable[Any]) -> list[Any]:
+    """Drops rows a member token may not see (other members' rewards and accounts)."""
+    if not principal.is_member:
+        return list(rows)
+    return [r for r in rows if r is not None and getattr(r, "member_id", None) == principal.member_id]

@@ -1,0 +1,52 @@
+"""Errors the API reports.
+
+Expected refusals of a mutation are data: `userErrors { field code message }`. Top-level errors carry
+`extensions.code` and are for what the client cannot fix in the input: UNAUTHENTICATED, FORBIDDEN, and
+INVALID_INPUT for query arguments (queries have no userErrors). Anything unexpected is masked as
+INTERNAL_SERVER_ERROR so no stack or data leaks.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+from graphql import GraphQLError
+
+from ledger.domain.errors import LedgerError
+
+
+class ApiErrorCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_INPUT = "INVALID_INPUT"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ApiError(GraphQLError):
+    def __init__(self, code: ApiErrorCode, message: str) -> None:
+        super().__init__(message, extensions={"code": code.value})
+
+
+def forbidden(what: str) -> ApiError:
+    return ApiError(ApiErrorCode.FORBIDDEN, f"your role may not {what}")
+
+
+def invalid_argument(name: str, message: str) -> ApiError:
+    return ApiError(ApiErrorCode.INVALID_INPUT, f"{name}: {message}")
+
+
+@strawberry.type(description="An expected refusal: the input named in `field` can be fixed and retried.")
+class UserError:
+    field: list[str] | None
+    code: str
+    message: str
+
+    @classmethod
+    def from_ledger(cls, error: LedgerError, input_name: str = "input") -> UserError:
+        return cls(field=[input_name, error.field] if error.field else None, code=error.code.value,
+                   message=error.message)
+
+    @classmethod
+    def not_found(cls, field: str, what: str) -> UserError:
+        return cls(field=["input", field], code="NOT_FOUND", message=f"no such {what}")

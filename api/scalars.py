@@ -1,0 +1,49 @@
+"""MinorUnits: a signed 64-bit count of an asset's minor unit.
+
+GraphQL's Int is 32-bit, and 21 million yuan in fen would overflow it, so amounts go out as strings of
+digits. They come in as a string of digits or an Int (as Shopify's UnsignedInt64 does). Anything else,
+including decimals, exponents and out-of-range values, is refused while the document is validated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NewType
+
+import strawberry
+from graphql import IntValueNode, StringValueNode, ValueNode
+
+from ledger.domain.money import MAX_AMOUNT, MIN_AMOUNT
+
+_DIGITS = re.compile(r"^-?[0-9]{1,19}$")
+
+
+def parse_minor_units(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("MinorUnits must be an integer or a string of digits, not a boolean")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _DIGITS.match(value):
+        number = int(value)
+    else:
+        raise ValueError("MinorUnits must be an integer or a string of digits (no decimals), e.g. \"1250\"")
+    if not MIN_AMOUNT <= number <= MAX_AMOUNT:
+        raise ValueError("MinorUnits must fit in 64 bits")
+    return number
+
+
+def _parse_literal(node: ValueNode, _variables: Any = None) -> int:
+    if isinstance(node, (IntValueNode, StringValueNode)):
+        return parse_minor_units(int(node.value) if isinstance(node, IntValueNode) else node.value)
+    raise ValueError("MinorUnits must be an integer or a string of digits")
+
+
+MinorUnits = strawberry.scalar(
+    NewType("MinorUnits", int),
+    name="MinorUnits",
+    description="A signed 64-bit integer of the asset's minor unit (fen for CNY). Sent as a string of "
+    "digits; accepted as a string of digits or an Int.",
+    serialize=lambda value: str(int(value)),
+    parse_value=parse_minor_units,
+    parse_literal=_parse_literal,
+)

@@ -1,0 +1,67 @@
+"""Settings from environment variables (and an optional .env file), validated at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.persistence.config import DEFAULT_DATABASE_URL
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    max_query_depth: int = 10
+    max_query_tokens: int = 2000
+    max_query_aliases: int = 30
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+        values = dict(_read_dotenv(dotenv)) if dotenv else {}
+        values.update(os.environ if env is None else env)
+        try:
+            settings = cls(
+                database_url=values.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+                redis_url=values.get("REDIS_URL") or None,
+                host=values.get("HOST", cls.host),
+                port=int(values.get("PORT", cls.port)),
+                log_level=values.get("LOG_LEVEL", cls.log_level).upper(),
+                max_query_depth=int(values.get("MAX_QUERY_DEPTH", cls.max_query_depth)),
+                max_query_tokens=int(values.get("MAX_QUERY_TOKENS", cls.max_query_tokens)),
+                max_query_aliases=int(values.get("MAX_QUERY_ALIASES", cls.max_query_aliases)),
+            )
+        except ValueError as exc:
+            raise SettingsError(f"a numeric setting is not a number: {exc}") from exc
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://", "psql://")):
+            raise SettingsError("DATABASE_URL must start with sqlite://, postgres:// or asyncpg://")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+        if not 0 < self.port < 65536:
+            raise SettingsError("PORT must be 1-65535")
+        if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+
+
+def _read_dotenv(path: Path) -> list[tuple[str, str]]:
+    if not path.is_file():
+        return []
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            pairs.append((name.strip(), value.strip().strip("'\"")))
+    return pairs

@@ -1,0 +1,1 @@
+"""Strawberry types: the GraphQL shape of the ledger's rows."""

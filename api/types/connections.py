@@ -1,0 +1,63 @@
+"""Relay cursor connections with totalCount; `first` is capped at 100."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import strawberry
+
+from api.errors import invalid_argument
+from api.ids import decode_cursor, encode_cursor
+from ledger.services.reads import Page
+
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    nodes: list[T]
+    page_info: PageInfo
+    total_count: int
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise invalid_argument("first", f"must be between 0 and {MAX_PAGE_SIZE}")
+    return first
+
+
+def cursor_position(after: str | None) -> int | None:
+    if after is None:
+        return None
+    position = decode_cursor(after)
+    if position is None:
+        raise invalid_argument("after", "not a cursor this API issued")
+    return position
+
+
+def connection_of(page: Page, wrap: Callable[[object], T], position: Callable[[object], int]) -> Connection[T]:
+    edges = [Edge(cursor=encode_cursor(position(row)), node=wrap(row)) for row in page.items]
+    return Connection(
+        edges=edges,
+        nodes=[edge.node for edge in edges],
+        page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
+        total_count=page.total,
+    )

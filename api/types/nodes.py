@@ -1,0 +1,215 @@
+"""The ledger's objects as GraphQL nodes. Each wraps its row (private) and resolves links through the
+request's DataLoaders, so a list never costs one query per item."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.context import Info, principal_of
+from api.errors import forbidden
+from api.ids import encode_id
+from api.types.enums import AccountKind, RewardKind, RewardStatus, Role, TransferState
+from api.types.money import Balance, Money
+from ledger.persistence import models
+
+
+@strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Tenant(Node):
+    name: str
+
+    @classmethod
+    def from_row(cls, row: models.Tenant) -> Tenant:
+        return cls(id=strawberry.ID(encode_id("Tenant", row.id)), name=row.name)
+
+
+@strawberry.type(description="Who is asking.")
+class Viewer:
+    tenant: Tenant
+    role: Role
+    member_id: str | None
+
+
+@strawberry.type(description="Holds one asset for one owner.")
+class Account(Node):
+    row: strawberry.Private[models.Account]
+    asset: str
+    kind: AccountKind
+    member_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Account) -> Account:
+        return cls(id=strawberry.ID(encode_id("Account", row.id)), row=row, asset=row.asset, kind=row.kind,
+                   member_id=row.member_id, created_at=row.created_at)
+
+    @strawberry.field
+    def balance(self, info: Info) -> Balance:
+        principal = principal_of(info)
+        if principal.is_member and self.row.member_id != principal.member_id:
+            raise forbidden("read the balance of an account that is not yours")
+        return Balance.of(self.row)
+
+
+@strawberry.type
+class Campaign(Node):
+    row: strawberry.Private[models.Campaign]
+    name: str
+    asset: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Campaign) -> Campaign:
+        return cls(id=strawberry.ID(encode_id("Campaign", row.id)), row=row, name=row.name, asset=row.asset,
+                   created_at=row.created_at)
+
+    @strawberry.field(description="The account that funds this campaign's rewards.")
+    async def budget(self, info: Info) -> Account:
+        if principal_of(info).is_member:
+            raise forbidden("read a campaign's budget")
+        return Account.from_row(await info.context.loaders.account.load(self.row.budget_account_id))  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="Moves an amount of one asset from a debit account to a credit account.")
+class Transfer(Node):
+    row: strawberry.Private[models.Transfer]
+    state: TransferState
+    created_at: datetime
+    expires_at: datetime | None
+    resolved_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: models.Transfer) -> Transfer:
+        return cls(id=strawberry.ID(encode_id("Transfer", row.id)), row=row, state=row.state,
+                   created_at=row.created_at, expires_at=row.expires_at, resolved_at=row.resolved_at)
+
+    @strawberry.field(description="The amount moved, or held while pending.")
+    def amount(self) -> Money:
+        return Money.of(self.row.amount, self.row.asset)
+
+    @strawberry.field(description="What a resolved transfer posted (less than `amount` after a partial post; "
+                      "0 when voided); null while pending.")
+    def posted_amount(self) -> Money | None:
+        return None if self.row.posted_amount is None else Money.of(self.row.posted_amount, self.row.asset)
+
+    @strawberry.field
+    async def debit_account(self, info: Info) -> Account:
+        return Account.from_row(await info.context.loaders.account.load(self.row.debit_account_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def credit_account(self, info: Info) -> Account:
+        return Account.from_row(await info.context.loaders.account.load(self.row.credit_account_id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The transfer this one corrects, if it is a reversal.")
+    async def reverses(self, info: Info) -> Transfer | None:
+        reverses_id = self.row.reverses_id  # type: ignore[attr-defined]
+        if reverses_id is None:
+            return None
+        return Transfer.from_row(await info.context.loaders.transfer.load(reverses_id))
+
+    @strawberry.field
+    async def reward(self, info: Info) -> Annotated[Reward, strawberry.lazy("api.types.nodes")] | None:
+        reward_id = self.row.reward_id  # type: ignore[attr-defined]
+        if reward_id is None:
+            return None
+        row = await info.context.loaders.reward.load(reward_id)
+        principal = principal_of(info)
+        if row is None or (principal.is_member and row.member_id != principal.member_id):
+            return None
+        return Reward.from_row(row)
+
+
+@strawberry.type(description="What a member sees: a draw, a coupon issue, a red packet, a ticket prize.")
+class Reward(Node):
+    row: strawberry.Private[models.Reward]
+    kind: RewardKind
+    status: RewardStatus
+    provider: str | None
+    member_id: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Reward) -> Reward:
+        return cls(id=strawberry.ID(encode_id("Reward", row.id)), row=row, kind=row.kind, status=row.status,
+                   provider=row.provider, member_id=row.member_id, created_at=row.created_at,
+                   updated_at=row.updated_at)
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money.of(self.row.amount, self.row.asset)
+
+    @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it.")
+    async def campaign(self, info: Info) -> Campaign | None:
+        campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
+        if campaign_id is None:
+            return None
+        return Campaign.from_row(await info.context.loaders.campaign.load(campaign_id))
+
+    @strawberry.field
+    async def transfers(self, info: Info) -> list[Transfer]:
+        return [Transfer.from_row(t) for t in await info.context.loaders.transfers_by_reward.load(self.row.id)]
+
+    @strawberry.field(description="The provider's references (order numbers, serial numbers).")
+    def provider_refs(self) -> JSON:
+        return self.row.provider_refs
+
+    @strawberry.field(description="Provider-specific details of the reward (award names, validity).")
+    def details(self) -> JSON:
+        return self.row.details
+
+
+@strawberry.type(description="An entry of the append-only log: every status change and every transfer.")
+class Event(Node):
+    row: strawberry.Private[models.Event]
+    sequence: int = strawberry.field(description="Gap-free per tenant; resume a feed with `after:`.")
+    type: str
+    member_id: str | None
+    data: JSON
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Event) -> Event:
+        return cls(id=strawberry.ID(encode_id("Event", row.id)), row=row, sequence=row.sequence, type=row.type,
+                   member_id=row.member_id, data=row.data, created_at=row.created_at)
+
+    @strawberry.field
+    async def reward(self, info: Info) -> Reward | None:
+        reward_id = self.row.reward_id  # type: ignore[attr-defined]
+        row = await info.context.loaders.reward.load(reward_id) if reward_id else None
+        return Reward.from_row(row) if row else None
+
+    @strawberry.field
+    async def transfer(self, info: Info) -> Transfer | None:
+        transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
+        row = await info.context.loaders.transfer.load(transfer_id) if transfer_id else None
+        return Transfer.from_row(row) if row else None
+
+    @strawberry.field
+    async def campaign(self, info: Info) -> Campaign | None:
+        if self.row.campaign_id is None:
+            return None
+        row = await info.context.loaders.campaign.load(self.row.campaign_id)
+        return Campaign.from_row(row) if row else None
+
+
+@strawberry.type(description="An operator credential. Its secret is shown once, when it is created.")
+class ApiKey(Node):
+    role: Role
+    prefix: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: models.ApiKey) -> ApiKey:
+        return cls(id=strawberry.ID(encode_id("ApiKey", row.id)), role=Role(row.role), prefix=row.prefix,
+                   label=row.label, created_at=row.created_at, revoked_at=row.revoked_at)

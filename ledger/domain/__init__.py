@@ -1,0 +1,1 @@
+"""Pure domain vocabulary: assets and money, statuses, errors. No I/O."""

@@ -1,0 +1,1 @@
+"""Tortoise models, database configuration, migrations and the write transaction."""

@@ -1,0 +1,169 @@
+"""The write transaction every command runs in.
+
+A command's work runs inside one database transaction together with its idempotency record and the
+events it emits; events get their gap-free sequence numbers last, just before commit, so the tenant's
+sequence row is locked for as short a time as possible. Lock order is always: accounts by id, then the
+tenant's sequence row. After commit the events go to the event bus.
+
+Conflicts that a fresh attempt resolves (a concurrent insert of the same wallet or key, a PostgreSQL
+deadlock or serialization failure) are retried a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from ledger.domain.errors import ErrorCode, LedgerError
+from ledger.events import publish_after_commit
+from ledger.persistence.models import Event, IdempotencyRecord, Tenant
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_KEY_LENGTH = 255
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+@dataclass
+class PendingEvent:
+    type: str
+    reward_id: int | None = None
+    transfer_id: int | None = None
+    campaign_id: int | None = None
+    member_id: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class UnitOfWork:
+    """Collects what a command emits; the runner flushes it inside the same transaction."""
+
+    def __init__(self, tenant_id: int) -> None:
+        self.tenant_id = tenant_id
+        self._pending: list[PendingEvent] = []
+        self.committed_events: list[Event] = []
+
+    def emit(self, type: str, **fields: Any) -> None:
+        self._pending.append(PendingEvent(type=type, **fields))
+
+    async def flush_events(self) -> list[Event]:
+        if not self._pending:
+            return []
+        count = len(self._pending)
+        # The UPDATE takes the tenant row's lock until commit, which is what keeps sequences gap-free.
+        await Tenant.filter(id=self.tenant_id).update(last_event_sequence=F("last_event_sequence") + count)
+        last = (await Tenant.filter(id=self.tenant_id).values_list("last_event_sequence", flat=True))[0]
+        first = last - count + 1
+        events = [
+            Event(
+                tenant_id=self.tenant_id,
+                sequence=first + i,
+                type=p.type,
+                reward_id=p.reward_id,
+                transfer_id=p.transfer_id,
+                campaign_id=p.campaign_id,
+                member_id=p.member_id,
+                data=p.data,
+            )
+            for i, p in enumerate(self._pending)
+        ]
+        await Event.bulk_create(events)
+        self._pending.clear()
+        return events
+
+
+def request_fingerprint(operation: str, request: dict[str, Any]) -> str:
+    canonical = json.dumps({"op": operation, "request": request}, sort_keys=True, separators=(",", ":"),
+                           default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_idempotency_key(key: str) -> str:
+    if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
+        raise LedgerError(
+            ErrorCode.INVALID_INPUT,
+            f"idempotencyKey must be 1-{MAX_KEY_LENGTH} characters and not blank",
+            field="idempotencyKey",
+        )
+    return key
+
+
+def _is_retryable(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, (OperationalError, TransactionManagementError)):
+        cause = exc.__cause__ or exc
+        return getattr(cause, "sqlstate", None) in _RETRYABLE_SQLSTATES or "database is locked" in str(exc)
+    return False
+
+
+async def run_write(tenant_id: int, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Runs `work` in a transaction with its events; retries conflicts. For writes that need no key."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        uow = UnitOfWork(tenant_id)
+        try:
+            async with in_transaction():
+                result = await work(uow)
+                uow.committed_events = await uow.flush_events()
+        except Exception as exc:
+            if attempt < MAX_ATTEMPTS and _is_retryable(exc):
+                log.info("write conflict, retrying", extra={"attempt": attempt, "error": type(exc).__name__})
+                continue
+            raise
+        await publish_after_commit(uow.committed_events)
+        return result
+    raise AssertionError("unreachable")
+
+
+async def run_idempotent_write(
+    tenant_id: int,
+    *,
+    operation: str,
+    key: str,
+    request: dict[str, Any],
+    work: Callable[[UnitOfWork], Awaitable[tuple[dict[str, Any], T]]],
+    replay: Callable[[dict[str, Any]], Awaitable[T]],
+) -> T:
+    """Runs `work` once per (tenant, key).
+
+    `work` returns a JSON-able reference to what it made (ids) and the result itself; a later call with
+    the same key and the same request gets `replay(reference)`, the same key with another request gets
+    IDEMPOTENCY_KEY_REUSED. A refusal (a LedgerError) rolls everything back, the key included, so a
+    retry after, say, funding the budget can still succeed.
+    """
+    check_idempotency_key(key)
+    fingerprint = request_fingerprint(operation, request)
+
+    async def claim_and_work(uow: UnitOfWork) -> tuple[bool, Any]:
+        existing = await IdempotencyRecord.get_or_none(tenant_id=tenant_id, key=key)
+        if existing is not None:
+            return True, existing
+        # Inserted first: a concurrent twin waits here on the unique key instead of locking accounts.
+        record = await IdempotencyRecord.create(
+            tenant_id=tenant_id, key=key, operation=operation, request_hash=fingerprint, result={}
+        )
+        reference, result = await work(uow)
+        record.result = reference
+        await record.save(update_fields=["result"])
+        return False, result
+
+    replayed, value = await run_write(tenant_id, claim_and_work)
+    if not replayed:
+        return value
+    record: IdempotencyRecord = value
+    if record.operation != operation or record.request_hash != fingerprint:
+        raise LedgerError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "this idempotencyKey was already used with a different request",
+            field="idempotencyKey",
+        )
+    return await replay(record.result)

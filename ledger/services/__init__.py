@@ -1,0 +1,1 @@
+"""One function per command. Each runs in a unit of work (ledger.persistence.unit_of_work)."""

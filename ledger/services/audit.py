@@ -1,0 +1,86 @@
+"""Proves the ledger's invariants from the rows themselves.
+
+1. Per tenant and asset: posted debits equal posted credits, and pending debits equal pending credits.
+2. Each account's four running totals equal the sums of its transfers.
+3. No constrained account has debits (posted + pending) above its posted credits.
+4. Each tenant's event sequence is 1..N with no gap or duplicate, N being the tenant's counter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise import connections
+
+_TOTALS_BY_ASSET = """
+SELECT tenant_id, asset,
+       SUM(debits_posted) AS dp, SUM(credits_posted) AS cp,
+       SUM(debits_pending) AS dq, SUM(credits_pending) AS cq
+FROM accounts {where} GROUP BY tenant_id, asset
+"""
+
+# Each account's totals as its transfers say they should be.
+_ACCOUNT_VS_TRANSFERS = """
+SELECT a.id, a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending,
+  COALESCE((SELECT SUM(t.posted_amount) FROM transfers t
+            WHERE t.debit_account_id = a.id AND t.state = 'POSTED'), 0) AS dp,
+  COALESCE((SELECT SUM(t.posted_amount) FROM transfers t
+            WHERE t.credit_account_id = a.id AND t.state = 'POSTED'), 0) AS cp,
+  COALESCE((SELECT SUM(t.amount) FROM transfers t
+            WHERE t.debit_account_id = a.id AND t.state = 'PENDING'), 0) AS dq,
+  COALESCE((SELECT SUM(t.amount) FROM transfers t
+            WHERE t.credit_account_id = a.id AND t.state = 'PENDING'), 0) AS cq,
+  a.debits_must_not_exceed_credits AS constrained
+FROM accounts a {where}
+"""
+
+_EVENT_SEQUENCES = """
+SELECT t.id, t.last_event_sequence AS last,
+       COUNT(e.id) AS n, COUNT(DISTINCT e.sequence) AS distinct_n,
+       COALESCE(MIN(e.sequence), 0) AS lo, COALESCE(MAX(e.sequence), 0) AS hi
+FROM tenants t LEFT JOIN events e ON e.tenant_id = t.id {where}
+GROUP BY t.id, t.last_event_sequence
+"""
+
+
+@dataclass
+class AuditReport:
+    accounts_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+async def audit(tenant_id: int | None = None) -> AuditReport:
+    db = connections.get("default")
+    report = AuditReport()
+    where_accounts = f"WHERE tenant_id = {int(tenant_id)}" if tenant_id is not None else ""
+    where_a = f"WHERE a.tenant_id = {int(tenant_id)}" if tenant_id is not None else ""
+    where_t = f"WHERE t.id = {int(tenant_id)}" if tenant_id is not None else ""
+
+    for row in await db.execute_query_dict(_TOTALS_BY_ASSET.format(where=where_accounts)):
+        if int(row["dp"]) != int(row["cp"]):
+            report.problems.append(f"tenant {row['tenant_id']} {row['asset']}: posted debits {row['dp']} "
+                                   f"!= posted credits {row['cp']}")
+        if int(row["dq"]) != int(row["cq"]):
+            report.problems.append(f"tenant {row['tenant_id']} {row['asset']}: pending debits {row['dq']} "
+                                   f"!= pending credits {row['cq']}")
+
+    for row in await db.execute_query_dict(_ACCOUNT_VS_TRANSFERS.format(where=where_a)):
+        report.accounts_checked += 1
+        for stored, derived in (("debits_posted", "dp"), ("credits_posted", "cp"),
+                                ("debits_pending", "dq"), ("credits_pending", "cq")):
+            if int(row[stored]) != int(row[derived]):
+                report.problems.append(f"account {row['id']}: {stored} {row[stored]} != "
+                                       f"sum of transfers {row[derived]}")
+        if row["constrained"] and int(row["debits_posted"]) + int(row["debits_pending"]) > int(row["credits_posted"]):
+            report.problems.append(f"account {row['id']}: debits exceed credits on a constrained account")
+
+    for row in await db.execute_query_dict(_EVENT_SEQUENCES.format(where=where_t)):
+        n, last = int(row["n"]), int(row["last"])
+        if not (n == int(row["distinct_n"]) == last and (n == 0 or (int(row["lo"]) == 1 and int(row["hi"]) == n))):
+            report.problems.append(f"tenant {row['id']}: event sequences are not 1..{last} without gaps "
+                                   f"({n} events, {row['lo']}..{row['hi']})")
+    return report

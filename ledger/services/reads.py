@@ -1,0 +1,77 @@
+"""Scoped, paginated reads. Every read starts from the principal: a tenant's own rows, and for a member
+token only that member's. A row outside the scope is indistinguishable from one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from ledger.domain.access import Principal
+from ledger.persistence.models import Account, Campaign, Event, Reward, Transfer
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass
+class Page(Generic[M]):
+    items: list[M]
+    has_next: bool
+    total: int
+
+
+async def paginate(query: QuerySet[M], *, first: int, after: int | None, key: str = "id") -> Page[M]:
+    """Keyset pagination in ascending `key` order: stable under concurrent inserts, unlike offsets."""
+    total = await query.count()
+    window = query.filter(**{f"{key}__gt": after}) if after is not None else query
+    rows = await window.order_by(key).limit(first + 1)
+    return Page(items=rows[:first], has_next=len(rows) > first, total=total)
+
+
+def campaigns(principal: Principal) -> QuerySet[Campaign]:
+    return Campaign.filter(tenant_id=principal.tenant_id)
+
+
+def accounts(principal: Principal, *, member_id: str | None = None, asset: str | None = None,
+             kind: str | None = None) -> QuerySet[Account]:
+    query = Account.filter(tenant_id=principal.tenant_id)
+    if principal.is_member:
+        query = query.filter(member_id=principal.member_id)
+    filters: dict[str, Any] = {"member_id": member_id, "asset": asset, "kind": kind}
+    return query.filter(**{k: v for k, v in filters.items() if v is not None})
+
+
+def rewards(principal: Principal, *, kind: str | None = None, status: str | None = None,
+            provider: str | None = None, campaign_id: int | None = None, member_id: str | None = None,
+            created_after: datetime | None = None, created_before: datetime | None = None) -> QuerySet[Reward]:
+    query = Reward.filter(tenant_id=principal.tenant_id)
+    if principal.is_member:
+        query = query.filter(member_id=principal.member_id)
+    filters: dict[str, Any] = {
+        "kind": kind, "status": status, "provider": provider, "campaign_id": campaign_id,
+        "member_id": member_id, "created_at__gt": created_after, "created_at__lt": created_before,
+    }
+    return query.filter(**{k: v for k, v in filters.items() if v is not None})
+
+
+def transfers(principal: Principal, *, account_id: int | None = None, state: str | None = None,
+              reward_id: int | None = None) -> QuerySet[Transfer]:
+    query = Transfer.filter(tenant_id=principal.tenant_id)
+    if principal.is_member:
+        query = query.filter(Q(debit_account__member_id=principal.member_id)
+                             | Q(credit_account__member_id=principal.member_id))
+    if account_id is not None:
+        query = query.filter(Q(debit_account_id=account_id) | Q(credit_account_id=account_id))
+    filters: dict[str, Any] = {"state": state, "reward_id": reward_id}
+    return query.filter(**{k: v for k, v in filters.items() if v is not None})
+
+
+def events(principal: Principal) -> QuerySet[Event]:
+    query = Event.filter(tenant_id=principal.tenant_id)
+    if principal.is_member:
+        query = query.filter(member_id=principal.member_id)
+    return query

@@ -1,0 +1,166 @@
+"""Moving value between accounts: posted transfers, holds and their one-time resolution, reversals.
+
+These functions run inside a unit of work. They lock the accounts they touch (in id order, so two
+transfers never deadlock), check the debit account's balance constraint under that lock, and change the
+running totals in the same transaction as the transfer row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.expressions import F
+
+from ledger.domain.clock import now
+from ledger.domain.errors import ErrorCode, LedgerError
+from ledger.domain.money import require_positive
+from ledger.domain.statuses import TransferState
+from ledger.persistence.models import Account, Transfer
+from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
+
+
+async def lock_accounts(*account_ids: int) -> dict[int, Account]:
+    """Row locks on PostgreSQL; on SQLite the single writer already serialises transactions."""
+    ids = sorted(set(account_ids))
+    rows = await Account.filter(id__in=ids).order_by("id").select_for_update()
+    return {row.id: row for row in rows}
+
+
+def _check_can_debit(account: Account, amount: int) -> None:
+    if not account.debits_must_not_exceed_credits:
+        return
+    available = account.credits_posted - account.debits_posted - account.debits_pending
+    if amount > available:
+        raise LedgerError(
+            ErrorCode.INSUFFICIENT_FUNDS,
+            f"the {account.kind.value.lower().replace('_', ' ')} has {available} {account.asset} "
+            f"available; {amount} was asked",
+            field="amount",
+        )
+
+
+async def create_transfer(
+    uow: UnitOfWork,
+    *,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    pending: bool = False,
+    expires_at: datetime | None = None,
+    reward_id: int | None = None,
+    reverses_id: int | None = None,
+    member_id: str | None = None,
+) -> Transfer:
+    require_positive(amount)
+    if debit.asset != credit.asset:
+        raise LedgerError(ErrorCode.ASSET_MISMATCH, f"cannot move {debit.asset} into a {credit.asset} account")
+    if debit.id == credit.id:
+        raise LedgerError(ErrorCode.INVALID_INPUT, "a transfer needs two different accounts")
+    locked = await lock_accounts(debit.id, credit.id)
+    debit, credit = locked[debit.id], locked[credit.id]
+    _check_can_debit(debit, amount)
+
+    side = "pending" if pending else "posted"
+    await Account.filter(id=debit.id).update(**{f"debits_{side}": F(f"debits_{side}") + amount})
+    await Account.filter(id=credit.id).update(**{f"credits_{side}": F(f"credits_{side}") + amount})
+    transfer = await Transfer.create(
+        tenant_id=uow.tenant_id,
+        debit_account_id=debit.id,
+        credit_account_id=credit.id,
+        asset=debit.asset,
+        amount=amount,
+        state=TransferState.PENDING if pending else TransferState.POSTED,
+        posted_amount=None if pending else amount,
+        resolved_at=None if pending else now(),
+        expires_at=expires_at if pending else None,
+        reward_id=reward_id,
+        reverses_id=reverses_id,
+    )
+    uow.emit(
+        "transfer.pending" if pending else "transfer.posted",
+        transfer_id=transfer.id,
+        reward_id=reward_id,
+        member_id=member_id,
+        data={"amount": str(amount), "asset": transfer.asset},
+    )
+    return transfer
+
+
+async def resolve_pending(
+    uow: UnitOfWork, transfer: Transfer, *, post_amount: int | None, member_id: str | None = None
+) -> Transfer:
+    """Posts (all, or `post_amount` of it) or voids (post_amount None) a hold, exactly once."""
+    if post_amount is not None:
+        require_positive(post_amount)
+        if post_amount > transfer.amount:
+            raise LedgerError(
+                ErrorCode.INVALID_AMOUNT, f"cannot post more than the {transfer.amount} held", field="amount"
+            )
+    await lock_accounts(transfer.debit_account_id, transfer.credit_account_id)  # type: ignore[attr-defined]
+    new_state = TransferState.VOIDED if post_amount is None else TransferState.POSTED
+    posted = post_amount or 0
+    # Compare-and-set on the state: of two racing resolutions only one changes a row.
+    changed = await Transfer.filter(id=transfer.id, state=TransferState.PENDING).update(
+        state=new_state, posted_amount=posted, resolved_at=now()
+    )
+    if changed != 1:
+        raise LedgerError(ErrorCode.INVALID_STATE, "this hold was already resolved")
+    held = transfer.amount
+    await Account.filter(id=transfer.debit_account_id).update(  # type: ignore[attr-defined]
+        debits_pending=F("debits_pending") - held, debits_posted=F("debits_posted") + posted
+    )
+    await Account.filter(id=transfer.credit_account_id).update(  # type: ignore[attr-defined]
+        credits_pending=F("credits_pending") - held, credits_posted=F("credits_posted") + posted
+    )
+    await transfer.refresh_from_db()
+    uow.emit(
+        "transfer.voided" if post_amount is None else "transfer.posted",
+        transfer_id=transfer.id,
+        reward_id=transfer.reward_id,  # type: ignore[attr-defined]
+        member_id=member_id,
+        data={"amount": str(posted), "held": str(held), "asset": transfer.asset},
+    )
+    return transfer
+
+
+async def reverse_transfer(tenant_id: int, transfer_id: int, idempotency_key: str) -> Transfer:
+    """Corrects a posted transfer with a new, linked one in the other direction."""
+
+    async def work(uow: UnitOfWork) -> tuple[dict, Transfer]:
+        original = await Transfer.get_or_none(id=transfer_id, tenant_id=tenant_id).prefetch_related(
+            "debit_account", "credit_account"
+        )
+        if original is None:
+            raise LedgerError(ErrorCode.NOT_FOUND, "no such transfer", field="transferId")
+        if original.state is not TransferState.POSTED:
+            raise LedgerError(
+                ErrorCode.INVALID_STATE,
+                f"only posted transfers can be reversed; this one is {original.state.value} "
+                "(void a pending hold instead)",
+                field="transferId",
+            )
+        if await Transfer.exists(reverses_id=original.id):
+            raise LedgerError(ErrorCode.ALREADY_REVERSED, "this transfer was already reversed",
+                              field="transferId")
+        reversal = await create_transfer(
+            uow,
+            debit=original.credit_account,
+            credit=original.debit_account,
+            amount=original.posted_amount or 0,
+            reward_id=original.reward_id,  # type: ignore[attr-defined]
+            reverses_id=original.id,
+            member_id=original.credit_account.member_id or original.debit_account.member_id,
+        )
+        return {"transfer_id": reversal.id}, reversal
+
+    async def replay(reference: dict) -> Transfer:
+        return await Transfer.get(id=reference["transfer_id"])
+
+    return await run_idempotent_write(
+        tenant_id,
+        operation="reverseTransfer",
+        key=idempotency_key,
+        request={"transfer_id": transfer_id},
+        work=work,
+        replay=replay,
+    )
