@@ -6,7 +6,8 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, get
+from litestar.connection import ASGIConnection
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
@@ -19,7 +20,7 @@ from ledger.persistence.database import migrate, open_database, ping
 log = logging.getLogger(__name__)
 
 
-async def graphql_context(request: Request) -> AppContext:
+async def graphql_context(request: ASGIConnection) -> AppContext:
     return AppContext(principal=getattr(request.state, "principal", None))
 
 

@@ -38,8 +38,9 @@ def _parse_literal(node: ValueNode, _variables: Any = None) -> int:
     raise ValueError("MinorUnits must be an integer or a string of digits")
 
 
-MinorUnits = strawberry.scalar(
-    NewType("MinorUnits", int),
+MinorUnits = NewType("MinorUnits", int)
+
+MINOR_UNITS_SCALAR = strawberry.scalar(
     name="MinorUnits",
     description="A signed 64-bit integer of the asset's minor unit (fen for CNY). Sent as a string of "
     "digits; accepted as a string of digits or an Int.",

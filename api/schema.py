@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from api.errors import ApiErrorCode
 from api.mutations import Mutation
+from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
 from api.queries import Query
 from api.settings import Settings
 
@@ -56,14 +57,15 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={MinorUnits: MINOR_UNITS_SCALAR}),
+        # Factories, not instances: each request gets its own extension objects.
         extensions=[
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            MaskUnexpectedErrors(),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+            lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared by all requests
+            lambda: ValidationCache(maxsize=256),
+            MaskUnexpectedErrors,
         ],
     )
 

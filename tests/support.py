@@ -1,0 +1,101 @@
+"""Helpers the tests share: a tenant with a key per role, and a small GraphQL client over HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from api.ids import encode_id
+from ledger.domain.access import Role
+from ledger.services import access
+
+
+@dataclass
+class TenantFixture:
+    id: int
+    global_id: str
+    admin: str
+    operator: str
+    viewer: str
+
+
+async def make_tenant(name: str) -> TenantFixture:
+    tenant = await access.create_tenant(name)
+    keys = {role: (await access.create_api_key(tenant.id, role))[1]
+            for role in (Role.ADMIN, Role.OPERATOR, Role.VIEWER)}
+    return TenantFixture(id=tenant.id, global_id=encode_id("Tenant", tenant.id), admin=keys[Role.ADMIN],
+                         operator=keys[Role.OPERATOR], viewer=keys[Role.VIEWER])
+
+
+class GraphQLError(AssertionError):
+    pass
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+                  ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                    headers=headers)
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, token: str
+                       ) -> dict[str, Any]:
+        """Runs an operation that must succeed without top-level errors; returns `data`."""
+        response = await self.raw(query, variables, token)
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise GraphQLError(f"HTTP {response.status_code}: {body}")
+        return body["data"]
+
+    async def errors(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None
+                     ) -> tuple[int, list[dict[str, Any]]]:
+        response = await self.raw(query, variables, token)
+        return response.status_code, response.json().get("errors") or []
+
+    # Shortcuts for the flows most tests need.
+    async def create_campaign(self, token: str, name: str = "Spring", asset: str = "CNY",
+                              key: str = "campaign-1") -> str:
+        data = await self(CREATE_CAMPAIGN, {"input": {"name": name, "asset": asset, "idempotencyKey": key}},
+                          token=token)
+        assert data["createCampaign"]["userErrors"] == [], data
+        return data["createCampaign"]["campaign"]["id"]
+
+    async def fund(self, token: str, campaign_id: str, amount: int, key: str = "fund-1") -> dict:
+        data = await self(FUND_CAMPAIGN, {"input": {"campaignId": campaign_id, "amount": str(amount),
+                                                    "idempotencyKey": key}}, token=token)
+        assert data["fundCampaign"]["userErrors"] == [], data
+        return data["fundCampaign"]
+
+    async def grant(self, token: str, campaign_id: str, member_id: str, amount: int | str, key: str,
+                    **extra: Any) -> dict:
+        data = await self(GRANT_REWARD, {"input": {"campaignId": campaign_id, "memberId": member_id,
+                                                   "amount": str(amount), "idempotencyKey": key, **extra}},
+                          token=token)
+        return data["grantReward"]
+
+
+USER_ERRORS = "userErrors { field code message }"
+MONEY = "{ amount asset formatted }"
+REWARD_FIELDS = f"id kind status provider memberId amount {MONEY} campaign {{ id }} " \
+                f"transfers {{ id state amount {MONEY} postedAmount {MONEY} }}"
+CREATE_CAMPAIGN = f"""mutation($input: CreateCampaignInput!) {{
+  createCampaign(input: $input) {{ campaign {{ id name asset }} {USER_ERRORS} }} }}"""
+FUND_CAMPAIGN = f"""mutation($input: FundCampaignInput!) {{
+  fundCampaign(input: $input) {{ campaign {{ id budget {{ balance {{ posted {MONEY} available {MONEY} }} }} }}
+    transfer {{ id state amount {MONEY} }} {USER_ERRORS} }} }}"""
+GRANT_REWARD = f"""mutation($input: GrantRewardInput!) {{
+  grantReward(input: $input) {{ reward {{ {REWARD_FIELDS} }} {USER_ERRORS} }} }}"""
+SETTLE_REWARD = f"""mutation($input: SettleRewardInput!) {{
+  settleReward(input: $input) {{ reward {{ {REWARD_FIELDS} }} {USER_ERRORS} }} }}"""
+REVERSE_TRANSFER = f"""mutation($input: ReverseTransferInput!) {{
+  reverseTransfer(input: $input) {{ transfer {{ id state amount {MONEY} reverses {{ id }}
+    debitAccount {{ id kind }} creditAccount {{ id kind }} }} {USER_ERRORS} }} }}"""
+CAMPAIGN_BALANCE = f"""query($id: ID!) {{ campaign(id: $id) {{ id name asset
+  budget {{ id balance {{ posted {MONEY} pending {MONEY} available {MONEY} }} }} }} }}"""
+WALLETS = f"""query($member: String!) {{ accounts(filter: {{memberId: $member}}) {{ totalCount
+  nodes {{ id kind asset memberId balance {{ posted {MONEY} pending {MONEY} available {MONEY} }} }} }} }}"""
