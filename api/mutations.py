@@ -15,7 +15,6 @@ from api.ids import decode_id_of
 from api.scalars import MinorUnits
 from api.types.enums import Role, SettleAction
 from api.types.nodes import ApiKey, Campaign, Reward, Transfer
-from ledger.domain.access import Role as DomainRole
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.persistence import models
 from ledger.services import access, campaigns, rewards, transfers
@@ -153,14 +152,14 @@ class RevokeApiKeyPayload:
 class Mutation:
     @strawberry.mutation(description="Admin: a campaign with an empty budget of one asset.")
     async def create_campaign(self, info: Info, input: CreateCampaignInput) -> CreateCampaignPayload:
-        principal = require_role(info, DomainRole.ADMIN, "create campaigns")
+        principal = require_role(info, Role.ADMIN, "create campaigns")
         row, errors = await _attempt(
             campaigns.create_campaign(principal.tenant_id, input.name, input.asset, input.idempotency_key))
         return CreateCampaignPayload(campaign=Campaign.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Admin: move value from the tenant's funding account to a campaign budget.")
     async def fund_campaign(self, info: Info, input: FundCampaignInput) -> FundCampaignPayload:
-        principal = require_role(info, DomainRole.ADMIN, "fund campaigns")
+        principal = require_role(info, Role.ADMIN, "fund campaigns")
 
         async def run() -> campaigns.FundingResult:
             campaign_id = _require_id("Campaign", "campaignId", input.campaign_id)
@@ -175,7 +174,7 @@ class Mutation:
 
     @strawberry.mutation(description="Operator: grant a member an amount from a campaign budget.")
     async def grant_reward(self, info: Info, input: GrantRewardInput) -> GrantRewardPayload:
-        principal = require_role(info, DomainRole.OPERATOR, "grant rewards")
+        principal = require_role(info, Role.OPERATOR, "grant rewards")
 
         async def run() -> models.Reward:
             campaign_id = _require_id("Campaign", "campaignId", input.campaign_id)
@@ -190,11 +189,11 @@ class Mutation:
 
     @strawberry.mutation(description="Operator: post (all or part) or void a held reward.")
     async def settle_reward(self, info: Info, input: SettleRewardInput) -> SettleRewardPayload:
-        principal = require_role(info, DomainRole.OPERATOR, "settle rewards")
+        principal = require_role(info, Role.OPERATOR, "settle rewards")
 
         async def run() -> models.Reward:
             reward_id = _require_id("Reward", "rewardId", input.reward_id)
-            return await rewards.settle_reward(principal.tenant_id, reward_id, rewards.SettleAction(input.action),
+            return await rewards.settle_reward(principal.tenant_id, reward_id, input.action,
                                                input.idempotency_key, amount=input.amount)
 
         row, errors = await _attempt(run())
@@ -202,7 +201,7 @@ class Mutation:
 
     @strawberry.mutation(description="Operator: correct a posted transfer with a linked one the other way.")
     async def reverse_transfer(self, info: Info, input: ReverseTransferInput) -> ReverseTransferPayload:
-        principal = require_role(info, DomainRole.OPERATOR, "reverse transfers")
+        principal = require_role(info, Role.OPERATOR, "reverse transfers")
 
         async def run() -> models.Transfer:
             transfer_id = _require_id("Transfer", "transferId", input.transfer_id)
@@ -213,7 +212,7 @@ class Mutation:
 
     @strawberry.mutation(description="Operator: a token a member's app uses to read that member's data only.")
     async def issue_member_token(self, info: Info, input: IssueMemberTokenInput) -> IssueMemberTokenPayload:
-        principal = require_role(info, DomainRole.OPERATOR, "issue member tokens")
+        principal = require_role(info, Role.OPERATOR, "issue member tokens")
         issued, errors = await _attempt(
             access.issue_member_token(principal.tenant_id, input.member_id, input.ttl_seconds))
         token, expires_at = issued if issued else (None, None)
@@ -221,9 +220,9 @@ class Mutation:
 
     @strawberry.mutation(description="Admin: a new operator API key for this tenant.")
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
-        principal = require_role(info, DomainRole.ADMIN, "manage API keys")
+        principal = require_role(info, Role.ADMIN, "manage API keys")
         created, errors = await _attempt(
-            access.create_api_key(principal.tenant_id, DomainRole(input.role.value), input.label))
+            access.create_api_key(principal.tenant_id, input.role, input.label))
         if created is None:
             return CreateApiKeyPayload(api_key=None, secret=None, user_errors=errors)
         row, secret = created
@@ -231,7 +230,7 @@ class Mutation:
 
     @strawberry.mutation(description="Admin: revoke an API key at once. Revoking twice is harmless.")
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
-        principal = require_role(info, DomainRole.ADMIN, "manage API keys")
+        principal = require_role(info, Role.ADMIN, "manage API keys")
 
         async def run() -> models.ApiKey:
             key_id = _require_id("ApiKey", "apiKeyId", input.api_key_id)

@@ -82,7 +82,7 @@ class Query:
         node_type, loader_name = _NODE_TYPES[type_name]
         row = await getattr(info.context.loaders, loader_name).load(db_id)
         if type_name == "Transfer" and row is not None and principal.is_member:
-            row = await reads.transfers(principal).get_or_none(id=db_id)
+            row = await reads.transfers(principal).get_or_none(id=db_id)  # type: ignore[assignment]
         elif type_name in ("Account", "Reward"):
             row = next(iter(visible_to(principal, [row])), None)
         return node_type.from_row(row) if row is not None else None  # type: ignore[attr-defined]

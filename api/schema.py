@@ -18,8 +18,8 @@ from strawberry.schema.config import StrawberryConfig
 
 from api.errors import ApiErrorCode
 from api.mutations import Mutation
-from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
 from api.queries import Query
+from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
 
 log = logging.getLogger("api.errors")

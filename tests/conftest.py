@@ -48,7 +48,7 @@ def database_url() -> str:
     return DATABASE_URL
 
 
-@pytest_asyncio.fixture(scope="session", autouse=True)
+@pytest_asyncio.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[None]:
     if not is_sqlite(database_url):
         await _empty_postgres(database_url)
@@ -57,7 +57,7 @@ async def database(database_url: str) -> AsyncIterator[None]:
         yield
 
 
-@pytest_asyncio.fixture(autouse=True)
+@pytest_asyncio.fixture
 async def clean_state(database: None) -> AsyncIterator[None]:
     await truncate_all_models()
     clock.reset()

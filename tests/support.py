@@ -99,3 +99,46 @@ CAMPAIGN_BALANCE = f"""query($id: ID!) {{ campaign(id: $id) {{ id name asset
   budget {{ id balance {{ posted {MONEY} pending {MONEY} available {MONEY} }} }} }} }}"""
 WALLETS = f"""query($member: String!) {{ accounts(filter: {{memberId: $member}}) {{ totalCount
   nodes {{ id kind asset memberId balance {{ posted {MONEY} pending {MONEY} available {MONEY} }} }} }} }}"""
+
+
+# Helpers for the access and bad-input tests.
+def unknown_id(type_name: str) -> str:
+    """A well-formed global ID that no row has (the tests' databases never get this far)."""
+    return encode_id(type_name, 987_654_321)
+
+
+async def ledger_snapshot() -> dict[str, Any]:
+    """Everything a write could change: row counts, account totals and each tenant's event counter."""
+    from ledger.persistence import models
+
+    counted = (models.Tenant, models.ApiKey, models.MemberToken, models.Account, models.Campaign, models.Reward,
+               models.Transfer, models.Event, models.IdempotencyRecord)
+    snapshot: dict[str, Any] = {model.__name__: await model.all().count() for model in counted}
+    snapshot["account_totals"] = await models.Account.all().order_by("id").values_list(
+        "id", "debits_posted", "credits_posted", "debits_pending", "credits_pending")
+    snapshot["event_counters"] = await models.Tenant.all().order_by("id").values_list("id", "last_event_sequence")
+    snapshot["revoked_keys"] = await models.ApiKey.filter(revoked_at__isnull=False).count()
+    snapshot["reward_statuses"] = await models.Reward.all().order_by("id").values_list("id", "status")
+    snapshot["transfer_states"] = await models.Transfer.all().order_by("id").values_list("id", "state")
+    return snapshot
+
+
+async def post_body(http: httpx.AsyncClient, content: bytes, token: str | None,
+                    content_type: str = "application/json") -> httpx.Response:
+    """Sends `content` as is: for bodies a well-behaved client would never send."""
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return await http.post("/graphql", content=content, headers=headers)
+
+
+def error_codes(errors: list[dict[str, Any]]) -> list[str | None]:
+    return [(error.get("extensions") or {}).get("code") for error in errors]
+
+
+ISSUE_MEMBER_TOKEN = """mutation($input: IssueMemberTokenInput!) {
+  issueMemberToken(input: $input) { token expiresAt userErrors { field code message } } }"""
+CREATE_API_KEY = """mutation($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) { apiKey { id role prefix revokedAt } secret userErrors { field code message } } }"""
+REVOKE_API_KEY = """mutation($input: RevokeApiKeyInput!) {
+  revokeApiKey(input: $input) { apiKey { id revokedAt } userErrors { field code message } } }"""

@@ -12,6 +12,7 @@ from api.ids import decode_cursor, encode_cursor
 from ledger.services.reads import Page
 
 T = TypeVar("T")
+Row = TypeVar("Row")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -53,7 +54,7 @@ def cursor_position(after: str | None) -> int | None:
     return position
 
 
-def connection_of(page: Page, wrap: Callable[[object], T], position: Callable[[object], int]) -> Connection[T]:
+def connection_of(page: Page[Row], wrap: Callable[[Row], T], position: Callable[[Row], int]) -> Connection[T]:
     edges = [Edge(cursor=encode_cursor(position(row)), node=wrap(row)) for row in page.items]
     return Connection(
         edges=edges,

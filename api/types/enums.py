@@ -1,13 +1,16 @@
-"""The ledger's enums, exposed to GraphQL under the same names."""
+"""The ledger's enums, registered with Strawberry under their own names.
+
+`strawberry.enum` marks the class and returns it unchanged, so the API annotates fields with the domain's
+own enums and the ledger stays free of GraphQL imports.
+"""
 
 import strawberry
 
-from ledger.domain import access, statuses
-from ledger.services import rewards
+from ledger.domain.access import Role
+from ledger.domain.statuses import AccountKind, RewardKind, RewardStatus, TransferState
+from ledger.services.rewards import SettleAction
 
-Role = strawberry.enum(access.Role)
-RewardStatus = strawberry.enum(statuses.RewardStatus)
-RewardKind = strawberry.enum(statuses.RewardKind)
-TransferState = strawberry.enum(statuses.TransferState)
-AccountKind = strawberry.enum(statuses.AccountKind)
-SettleAction = strawberry.enum(rewards.SettleAction)
+for _enum in (Role, RewardStatus, RewardKind, TransferState, AccountKind, SettleAction):
+    strawberry.enum(_enum)
+
+__all__ = ["AccountKind", "RewardKind", "RewardStatus", "Role", "SettleAction", "TransferState"]

@@ -160,11 +160,11 @@ class Reward(Node):
 
     @strawberry.field(description="The provider's references (order numbers, serial numbers).")
     def provider_refs(self) -> JSON:
-        return self.row.provider_refs
+        return JSON(self.row.provider_refs)
 
     @strawberry.field(description="Provider-specific details of the reward (award names, validity).")
     def details(self) -> JSON:
-        return self.row.details
+        return JSON(self.row.details)
 
 
 @strawberry.type(description="An entry of the append-only log: every status change and every transfer.")
@@ -179,7 +179,7 @@ class Event(Node):
     @classmethod
     def from_row(cls, row: models.Event) -> Event:
         return cls(id=strawberry.ID(encode_id("Event", row.id)), row=row, sequence=row.sequence, type=row.type,
-                   member_id=row.member_id, data=row.data, created_at=row.created_at)
+                   member_id=row.member_id, data=JSON(row.data), created_at=row.created_at)
 
     @strawberry.field
     async def reward(self, info: Info) -> Reward | None:

@@ -112,8 +112,8 @@ class Reward(Model):
     member_id = fields.CharField(max_length=64)
     asset = fields.CharField(max_length=80)
     amount = fields.BigIntField()
-    provider_refs = fields.JSONField(default=dict)
-    details = fields.JSONField(default=dict)
+    provider_refs: dict = fields.JSONField(default=dict)
+    details: dict = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -171,7 +171,7 @@ class Event(Model):
     )
     campaign_id = fields.BigIntField(null=True)
     member_id = fields.CharField(max_length=64, null=True)
-    data = fields.JSONField(default=dict)
+    data: dict = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -190,7 +190,7 @@ class IdempotencyRecord(Model):
     key = fields.CharField(max_length=255)
     operation = fields.CharField(max_length=64)
     request_hash = fields.CharField(max_length=64)
-    result = fields.JSONField()
+    result: dict = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -61,7 +61,7 @@ class UnitOfWork:
         count = len(self._pending)
         # The UPDATE takes the tenant row's lock until commit, which is what keeps sequences gap-free.
         await Tenant.filter(id=self.tenant_id).update(last_event_sequence=F("last_event_sequence") + count)
-        last = (await Tenant.filter(id=self.tenant_id).values_list("last_event_sequence", flat=True))[0]
+        last: int = (await Tenant.get(id=self.tenant_id)).last_event_sequence
         first = last - count + 1
         events = [
             Event(

@@ -15,11 +15,12 @@ from ledger.domain.access import Principal
 from ledger.persistence.models import Account, Campaign, Event, Reward, Transfer
 
 M = TypeVar("M", bound=Model)
+Row = TypeVar("Row")
 
 
 @dataclass
-class Page(Generic[M]):
-    items: list[M]
+class Page(Generic[Row]):
+    items: list[Row]
     has_next: bool
     total: int
 

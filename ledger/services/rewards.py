@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
+from typing import cast
 from enum import StrEnum
 
 from ledger.domain.clock import now
@@ -140,22 +142,25 @@ async def settle_reward(
 
 async def expire_holds(tenant_id: int, batch_size: int = 100) -> int:
     """Voids holds past their expiry and marks their rewards EXPIRED. Safe to re-run; returns the count."""
-    due = await Transfer.filter(tenant_id=tenant_id, state=TransferState.PENDING, expires_at__lte=now()) \
-        .order_by("id").limit(batch_size).values_list("id", flat=True)
+    due = cast(list[int], await Transfer.filter(tenant_id=tenant_id, state=TransferState.PENDING,
+                                                expires_at__lte=now()).order_by("id").limit(batch_size)
+               .values_list("id", flat=True))
     expired = 0
     for transfer_id in due:
-        async def work(uow: UnitOfWork, transfer_id: int = transfer_id) -> bool:
-            hold = await Transfer.get(id=transfer_id)
-            if hold.state is not TransferState.PENDING:
-                return False  # settled meanwhile
-            reward = await Reward.get_or_none(id=hold.reward_id) if hold.reward_id else None  # type: ignore[attr-defined]
-            await resolve_pending(uow, hold, post_amount=None, member_id=reward.member_id if reward else None)
-            if reward is not None and reward.status is RewardStatus.PENDING:
-                await change_status(uow, reward, RewardStatus.EXPIRED, "hold expired")
-            return True
-
         try:
-            expired += await run_write(tenant_id, work)
+            expired += await run_write(tenant_id, partial(_expire_hold, transfer_id=transfer_id))
         except LedgerError:
             continue  # resolved by someone else between the read and the lock
     return expired
+
+
+async def _expire_hold(uow: UnitOfWork, transfer_id: int) -> bool:
+    hold = await Transfer.get(id=transfer_id)
+    if hold.state is not TransferState.PENDING:
+        return False  # settled meanwhile
+    reward_id = hold.reward_id  # type: ignore[attr-defined]
+    reward = await Reward.get_or_none(id=reward_id) if reward_id else None
+    await resolve_pending(uow, hold, post_amount=None, member_id=reward.member_id if reward else None)
+    if reward is not None and reward.status is RewardStatus.PENDING:
+        await change_status(uow, reward, RewardStatus.EXPIRED, "hold expired")
+    return True
