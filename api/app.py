@@ -13,6 +13,7 @@ from strawberry.litestar import make_graphql_controller
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
 from api.context import AppContext
+from api.logs import quiet_third_party_loggers
 from api.schema import build_schema
 from api.settings import Settings
 from ledger.persistence.database import migrate, open_database, ping
@@ -39,6 +40,7 @@ def create_app(
     on_startup: Callable[[], AbstractAsyncContextManager[None]] | None = None,
 ) -> Litestar:
     """`manage_database=False` leaves the database to the caller (tests that already opened it)."""
+    quiet_third_party_loggers()
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -64,5 +66,7 @@ def create_app(
         route_handlers=[graphql, health],
         lifespan=[lifespan],
         before_request=authenticate_graphql_request,
+        # Logging is configured once by the process (api.logs), not by the framework.
+        logging_config=None,
         debug=False,
     )

@@ -142,3 +142,30 @@ CREATE_API_KEY = """mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { apiKey { id role prefix revokedAt } secret userErrors { field code message } } }"""
 REVOKE_API_KEY = """mutation($input: RevokeApiKeyInput!) {
   revokeApiKey(input: $input) { apiKey { id revokedAt } userErrors { field code message } } }"""
+
+
+@dataclass
+class SeededLedger:
+    """One tenant's objects, one of each kind, for tests that need IDs to point at."""
+    campaign: str
+    reward: str           # posted grant to m-1
+    held_reward: str      # held grant to m-2
+    transfer: str         # the posted grant's transfer
+    wallet: str           # m-1's wallet account
+    event: str
+    api_key: str          # the viewer key's ID
+    tenant: str
+
+
+async def seed_ledger(gql: GraphQLClient, tenant: TenantFixture) -> SeededLedger:
+    campaign = await gql.create_campaign(tenant.admin)
+    await gql.fund(tenant.admin, campaign, 10_000)
+    posted = (await gql.grant(tenant.operator, campaign, "m-1", 1_000, "seed-g-1"))["reward"]
+    held = (await gql.grant(tenant.operator, campaign, "m-2", 500, "seed-g-2", hold=True))["reward"]
+    data = await gql("""{ accounts(filter: {memberId: "m-1"}) { nodes { id } }
+                          events(first: 1) { nodes { id } } apiKeys { id role } }""", token=tenant.admin)
+    [wallet] = data["accounts"]["nodes"]
+    [viewer_key] = [key for key in data["apiKeys"] if key["role"] == "VIEWER"]
+    return SeededLedger(campaign=campaign, reward=posted["id"], held_reward=held["id"],
+                        transfer=posted["transfers"][0]["id"], wallet=wallet["id"],
+                        event=data["events"]["nodes"][0]["id"], api_key=viewer_key["id"], tenant=tenant.global_id)
