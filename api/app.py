@@ -13,9 +13,11 @@ from strawberry.litestar import make_graphql_controller
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
 from api.context import AppContext
+from api.event_bus import event_bus_for
 from api.logs import quiet_third_party_loggers
 from api.schema import build_schema
 from api.settings import Settings
+from ledger.events import set_event_bus
 from ledger.persistence.database import migrate, open_database, ping
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,8 @@ def create_app(
             return
         if migrate_on_start:
             await migrate(settings.database_url)
-        async with open_database(settings.database_url):
+        async with open_database(settings.database_url), event_bus_for(settings.redis_url) as bus:
+            set_event_bus(bus)
             if on_startup is None:
                 yield
             else:

@@ -1,0 +1,86 @@
+"""Event bus implementations chosen by configuration.
+
+Without REDIS_URL the in-process bus serves one instance. With it, committed events are published on a
+Redis channel per tenant so every instance's subscribers see every instance's writes. Redis only carries
+live delivery: the event log in the database stays the truth, and a subscriber that missed messages
+resumes from its last sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as redis
+
+from ledger.events import EventBus, InProcessEventBus
+
+log = logging.getLogger(__name__)
+CHANNEL_PREFIX = "reward-ledger:events:"
+
+
+def channel_for(tenant_id: int) -> str:
+    return f"{CHANNEL_PREFIX}{tenant_id}"
+
+
+class RedisEventBus:
+    """Publishes to Redis and relays what any instance published to this process's local subscribers."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self.local = InProcessEventBus()
+        self._relay: asyncio.Task[None] | None = None
+
+    async def publish(self, tenant_id: int, events: list[dict]) -> None:
+        payload = json.dumps({"tenant_id": tenant_id, "events": events})
+        await self._client.publish(channel_for(tenant_id), payload)
+
+    def subscribe(self) -> asyncio.Queue[dict]:
+        return self.local.subscribe()
+
+    def unsubscribe(self, queue: asyncio.Queue[dict]) -> None:
+        self.local.unsubscribe(queue)
+
+    async def start(self) -> None:
+        pubsub = self._client.pubsub()
+        await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
+        self._relay = asyncio.create_task(self._relay_messages(pubsub))
+
+    async def stop(self) -> None:
+        if self._relay is not None:
+            self._relay.cancel()
+            try:
+                await self._relay
+            except asyncio.CancelledError:
+                pass
+        await self._client.aclose()
+
+    async def _relay_messages(self, pubsub: redis.client.PubSub) -> None:
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") != "pmessage":
+                    continue
+                try:
+                    body = json.loads(message["data"])
+                    await self.local.publish(int(body["tenant_id"]), list(body["events"]))
+                except (ValueError, KeyError, TypeError):
+                    log.warning("ignoring a malformed event bus message")
+        finally:
+            await pubsub.aclose()
+
+
+@asynccontextmanager
+async def event_bus_for(redis_url: str | None) -> AsyncIterator[EventBus]:
+    """The bus for this process, running for the life of the block."""
+    if not redis_url:
+        yield InProcessEventBus()
+        return
+    bus = RedisEventBus(redis.from_url(redis_url))
+    await bus.start()
+    try:
+        yield bus
+    finally:
+        await bus.stop()
