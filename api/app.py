@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, get
 from litestar.connection import ASGIConnection
 from litestar.response import Response
+from strawberry.http.base import HTTPException  # the class Strawberry turns into a 4xx response
 from strawberry.litestar import make_graphql_controller
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
@@ -59,12 +61,25 @@ def create_app(
                 async with on_startup():
                     yield
 
-    graphql = make_graphql_controller(
+    controller = make_graphql_controller(
         build_schema(settings),
         path=GRAPHQL_PATH,
         context_getter=graphql_context,
         allow_queries_via_get=False,
     )
+
+    class GraphQLController(controller):  # type: ignore[valid-type,misc]
+        def parse_json(self, data: str | bytes) -> Any:
+            """Strawberry answers 500 to a body that is JSON but not an object, or not UTF-8, or too deep."""
+            try:
+                parsed = super().parse_json(data)
+            except (UnicodeDecodeError, RecursionError) as exc:
+                raise HTTPException(400, "Unable to parse request body as JSON") from exc
+            if not isinstance(parsed, (dict, list)):
+                raise HTTPException(400, "The request body must be a JSON object")
+            return parsed
+
+    graphql = GraphQLController
     return Litestar(
         route_handlers=[graphql, health],
         lifespan=[lifespan],

@@ -9,6 +9,7 @@ resumes from its last sequence number.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -52,10 +53,8 @@ class RedisEventBus:
     async def stop(self) -> None:
         if self._relay is not None:
             self._relay.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._relay
-            except asyncio.CancelledError:
-                pass
         await self._client.aclose()
 
     async def _relay_messages(self, pubsub: redis.client.PubSub) -> None:

@@ -46,4 +46,5 @@ def decode_cursor(cursor: str) -> int | None:
     number = raw[len(_CURSOR_PREFIX):]
     if not number.isdigit() or len(number) > 19:
         return None
-    return int(number)
+    position = int(number)
+    return position if position <= MAX_DB_ID else None  # the database cannot compare beyond 64 bits

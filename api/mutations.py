@@ -34,7 +34,8 @@ def _require_id(type_name: str, field: str, global_id: str) -> int:
     db_id = decode_id_of(type_name, global_id)
     if db_id is None:
         # A malformed ID and another tenant's ID read the same: there is no such thing here.
-        raise LedgerError(ErrorCode.NOT_FOUND, f"no such {type_name.lower()}", field=field)
+        what = "API key" if type_name == "ApiKey" else type_name.lower()
+        raise LedgerError(ErrorCode.NOT_FOUND, f"no such {what}", field=field)
     return db_id
 
 

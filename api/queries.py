@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import strawberry
 
@@ -50,6 +50,23 @@ def _filter_id(type_name: str, name: str, value: strawberry.ID | None) -> int | 
     if db_id is None:
         raise invalid_argument(name, f"not a {type_name} ID")
     return db_id
+
+
+def _filter_text(name: str, value: str | None, max_length: int) -> str | None:
+    """The column holds at most `max_length` characters; the ORM refuses to compare anything longer."""
+    if value is not None and len(value) > max_length:
+        raise invalid_argument(name, f"at most {max_length} characters")
+    return value
+
+
+def _filter_time(name: str, value: datetime | None) -> datetime | None:
+    """In UTC (naive means UTC), so the database compares instants; some offsets push it out of range."""
+    if value is None:
+        return None
+    try:
+        return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
+    except OverflowError:
+        raise invalid_argument(name, "out of range once converted to UTC") from None
 
 
 _NODE_TYPES = {
@@ -112,7 +129,8 @@ class Query:
                        filter: AccountFilter | None = None) -> Connection[Account]:
         principal = principal_of(info)
         f = filter or AccountFilter()
-        query = reads.accounts(principal, member_id=f.member_id, asset=f.asset,
+        query = reads.accounts(principal, member_id=_filter_text("filter.memberId", f.member_id, 64),
+                               asset=_filter_text("filter.asset", f.asset, 80),
                                kind=f.kind.value if f.kind else None)
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
         return connection_of(page, Account.from_row, lambda row: row.id)
@@ -152,11 +170,11 @@ class Query:
             principal,
             kind=f.kind.value if f.kind else None,
             status=f.status.value if f.status else None,
-            provider=f.provider,
+            provider=_filter_text("filter.provider", f.provider, 40),
             campaign_id=_filter_id("Campaign", "filter.campaignId", f.campaign_id),
-            member_id=f.member_id,
-            created_after=f.created_after,
-            created_before=f.created_before,
+            member_id=_filter_text("filter.memberId", f.member_id, 64),
+            created_after=_filter_time("filter.createdAfter", f.created_after),
+            created_before=_filter_time("filter.createdBefore", f.created_before),
         )
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
         return connection_of(page, Reward.from_row, lambda row: row.id)

@@ -15,7 +15,7 @@ from graphql import IntValueNode, StringValueNode, ValueNode
 
 from ledger.domain.money import MAX_AMOUNT, MIN_AMOUNT
 
-_DIGITS = re.compile(r"^-?[0-9]{1,19}$")
+_DIGITS = re.compile(r"^-?[0-9]{1,19}\Z")
 
 
 def parse_minor_units(value: Any) -> int:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
-from api.errors import ApiErrorCode
+from api.errors import ApiErrorCode, invalid_argument
 from api.mutations import Mutation
 from api.queries import Query
 from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
@@ -51,6 +53,60 @@ class MaskUnexpectedErrors(MaskErrors):
                 error.extensions = {**(error.extensions or {}), "code": ApiErrorCode.INVALID_INPUT.value}
         return processed
 
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:  # a syntax error (or too many tokens) escapes the operation unprocessed
+            self._process_errors([error])
+            raise
+
+
+def _unstorable(values: list[object]) -> bool:
+    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (it has no UTF-8), anywhere in `values`."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value or not value.isascii() and _has_lone_surrogate(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class _StringLiterals(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[object] = []
+
+    def enter_string_value(self, node: StringValueNode, *_: object) -> None:
+        self.values.append(node.value)
+
+
+class RefuseUnstorableText(SchemaExtension):
+    """Refuses text no database can store before any resolver runs, in variables and in literals alike."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        literals = _StringLiterals()
+        if context.graphql_document is not None:
+            visit(context.graphql_document, literals)
+        if _unstorable([context.variables or {}, literals.values]):
+            error = invalid_argument("text", "must not contain NUL characters or unpaired surrogates")
+            context.result = ExecutionResult(data=None, errors=[error])
+        yield
+
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
@@ -65,6 +121,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared by all requests
             lambda: ValidationCache(maxsize=256),
+            RefuseUnstorableText,
             MaskUnexpectedErrors,
         ],
     )

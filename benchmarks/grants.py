@@ -70,7 +70,7 @@ async def main() -> None:
         server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=url), manage_database=False),
                                                host="127.0.0.1", port=0, log_level="warning"))
         task = asyncio.create_task(server.serve())
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
             await asyncio.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         print(f"database: {url.split('@')[-1]}")

@@ -81,7 +81,7 @@ async def server_url(database: None) -> AsyncIterator[str]:
     await task
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(scope="session")
 async def http(server_url: str) -> AsyncIterator[httpx.AsyncClient]:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     async with httpx.AsyncClient(base_url=server_url, timeout=60, limits=limits) as client:
@@ -98,7 +98,7 @@ async def other_tenant() -> TenantFixture:
     return await make_tenant("Globex")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
 

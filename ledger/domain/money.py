@@ -17,7 +17,7 @@ MIN_AMOUNT = -(2**63)
 
 _SIMPLE_ASSETS = {"CNY", "CREDITS"}
 _QUALIFIED_PREFIXES = ("COUPON", "GOODS")
-_QUALIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_QUALIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\Z")
 
 
 def parse_asset(text: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 from functools import partial
 from typing import cast
-from enum import StrEnum
 
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from api.event_bus import RedisEventBus, event_bus_for
+from ledger.domain.errors import LedgerError
 from ledger.events import InProcessEventBus, get_event_bus, set_event_bus
 from ledger.services import access, campaigns, rewards
 
@@ -38,7 +39,7 @@ async def test_a_refused_write_publishes_nothing(local_bus: InProcessEventBus):
     tenant = await access.create_tenant("Acme")
     campaign = await campaigns.create_campaign(tenant.id, "Spring", "CNY", "c")
     queue.get_nowait()
-    with pytest.raises(Exception):
+    with pytest.raises(LedgerError):
         await rewards.grant_reward(tenant.id, campaign_id=campaign.id, member_id="m", amount=1, idempotency_key="g")
     assert queue.empty()
 
