@@ -17,10 +17,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from api.errors import ApiErrorCode, invalid_argument
-from api.mutations import Mutation
-from api.queries import Query
+from api.mutations import Mutation as LedgerMutation
+from api.queries import Query as LedgerQuery
 from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
 
@@ -108,11 +109,16 @@ class RefuseUnstorableText(SchemaExtension):
         yield
 
 
+# Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
+QUERY_PARTS: tuple[type, ...] = (LedgerQuery,)
+MUTATION_PARTS: tuple[type, ...] = (LedgerMutation,)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERY_PARTS),
+        mutation=merge_types("Mutation", MUTATION_PARTS),
         config=StrawberryConfig(auto_camel_case=True, scalar_map={MinorUnits: MINOR_UNITS_SCALAR}),
         # Factories, not instances: each request gets its own extension objects.
         extensions=[

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-MODELS_MODULE = "ledger.persistence.models"
+# One module per area keeps each file small; all belong to the one Tortoise app "ledger".
+MODEL_MODULES = [
+    "ledger.persistence.models",
+    "ledger.persistence.provider_models",
+    "ledger.persistence.risk_models",
+]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"
 DEFAULT_DATABASE_URL = "sqlite://reward-ledger.sqlite3"
@@ -15,7 +20,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "connections": {"default": _with_sqlite_pragmas(database_url)},
         "apps": {
             APP_LABEL: {
-                "models": [MODELS_MODULE],
+                "models": MODEL_MODULES,
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }

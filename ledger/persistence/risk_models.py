@@ -1,0 +1,3 @@
+"""Tables of the lottery risk controls."""
+
+from __future__ import annotations
