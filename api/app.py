@@ -21,6 +21,8 @@ from api.schema import build_schema
 from api.settings import Settings
 from ledger.events import set_event_bus
 from ledger.persistence.database import migrate, open_database, ping
+from ledger.ports import set_provider_factory
+from providers import registry
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ def create_app(
 ) -> Litestar:
     """`manage_database=False` leaves the database to the caller (tests that already opened it)."""
     quiet_third_party_loggers()
+    set_provider_factory(registry.build_provider)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -55,11 +58,14 @@ def create_app(
             await migrate(settings.database_url)
         async with open_database(settings.database_url), event_bus_for(settings.redis_url) as bus:
             set_event_bus(bus)
-            if on_startup is None:
-                yield
-            else:
-                async with on_startup():
+            try:
+                if on_startup is None:
                     yield
+                else:
+                    async with on_startup():
+                        yield
+            finally:
+                await registry.close_shared_http_client()
 
     controller = make_graphql_controller(
         build_schema(settings),

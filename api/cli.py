@@ -73,6 +73,21 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from providers import registry
+    from providers.settings import SettingsInvalid
+
+    try:
+        app = registry.module(args.name).sandbox()
+    except SettingsInvalid as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower(), log_config=None)
+    return 0
+
+
 def cmd_export_schema(_: Settings, __: argparse.Namespace) -> int:
     from api.schema import export_sdl
 
@@ -111,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true",
                        help="migrate, seed a demo tenant and print an admin key")
     serve.set_defaults(run=cmd_serve)
+
+    sandbox = commands.add_parser("sandbox", help="run one provider's sandbox alone")
+    sandbox.add_argument("name", help="instant-lottery")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8100)
+    sandbox.set_defaults(run=cmd_sandbox)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=cmd_export_schema)
     commands.add_parser("audit", help="check the ledger's invariants; exit 1 on a problem") \

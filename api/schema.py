@@ -20,6 +20,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.errors import ApiErrorCode, invalid_argument
+from api.lottery_api import LotteryMutation, LotteryQuery
+from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
 from api.queries import Query as LedgerQuery
 from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
@@ -110,8 +112,8 @@ class RefuseUnstorableText(SchemaExtension):
 
 
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
-QUERY_PARTS: tuple[type, ...] = (LedgerQuery,)
-MUTATION_PARTS: tuple[type, ...] = (LedgerMutation,)
+QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery)
+MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

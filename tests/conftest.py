@@ -67,16 +67,8 @@ async def clean_state(database: None) -> AsyncIterator[None]:
 
 @pytest_asyncio.fixture(scope="session")
 async def server_url(database: None) -> AsyncIterator[str]:
-    app = create_app(Settings(database_url=DATABASE_URL), manage_database=False)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    server, task, url = await serve_in_loop(create_app(Settings(database_url=DATABASE_URL), manage_database=False))
+    yield url
     server.should_exit = True
     await task
 
@@ -109,3 +101,25 @@ async def clean_audit() -> AsyncIterator[None]:
     yield
     report = await audit()
     assert report.ok, report.problems
+
+
+async def serve_in_loop(app: object) -> tuple[uvicorn.Server, asyncio.Task, str]:
+    """Starts an ASGI app with uvicorn on a free loopback port in this event loop."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return server, task, f"http://127.0.0.1:{port}"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def lottery_sandbox_url() -> AsyncIterator[str]:
+    from providers.instant_lottery.sandbox import create_sandbox_app
+
+    server, task, url = await serve_in_loop(create_sandbox_app())
+    yield url
+    server.should_exit = True
+    await task

@@ -1,0 +1,307 @@
+"""Instant-lottery ticket redemption: the ledger's side of the flow.
+
+1. Refuse early: bad input, risk rules, a ticket already being redeemed or already redeemed by us.
+2. Record before dispatch: the reward (PENDING) and the ticket's lock commit before the gateway is called.
+3. Call the gateway outside any transaction.
+4. Record the answer in a second transaction: a prize posts once from the station's clearing account
+   (which may go negative: the lottery centre owes the station) to the member's CNY wallet; a losing
+   ticket is NOT_WON with no transfer; a refusal is FAILED; a lost answer is UNKNOWN until synced.
+
+A crash between 2 and 4 leaves a PENDING reward and a held ticket lock; `sync_ticket_reward` settles it
+by submitting the ticket again under a new transaction number: the gateway answers 1307 for a ticket it
+already redeemed, naming the first transaction (`transacIdOrg`), which the ledger recognises as its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ledger.domain.clock import now
+from ledger.domain.errors import ErrorCode, LedgerError
+from ledger.domain.statuses import FINAL_STATUSES, AccountKind, RewardKind, RewardStatus, TransferState
+from ledger.persistence.models import IdempotencyRecord, Reward, Transfer
+from ledger.persistence.provider_models import TicketLock
+from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
+from ledger.ports import Accepted, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
+from ledger.services import lottery_risk
+from ledger.services.accounts import member_wallet, named_account
+from ledger.services.rewards import change_status, check_member_id
+from ledger.services.transfers import create_transfer
+
+PROVIDER = "instant-lottery"
+ALREADY_REDEEMED = "1307"
+_BAR_CODE = re.compile(r"^[A-Za-z0-9\-]{4,64}\Z")
+_USER_ID = re.compile(r"^[A-Za-z0-9]{1,32}\Z")
+_IN_FLIGHT = frozenset({RewardStatus.REQUESTED, RewardStatus.PENDING, RewardStatus.UNKNOWN,
+                        RewardStatus.NEEDS_ATTENTION})
+
+
+class LotteryGateway(Protocol):
+    def station(self, station_id: str | None) -> Any: ...
+
+    async def redeem(self, station_id: str, *, transac_id: str, user_id: str, user_ip: str,
+                     bar_code: str) -> Outcome: ...
+
+    async def prize_outcome(self, station_id: str, bar_code: str) -> Outcome:
+        """The gateway's record of a ticket: Accepted (redeemed, with `awardStation`), Rejected (none)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Redemption:
+    reward: Reward
+    replayed: bool
+
+
+async def gateway_for(tenant_id: int) -> LotteryGateway:
+    try:
+        return await provider_for(tenant_id, PROVIDER)  # type: ignore[no-any-return]
+    except ProviderNotConfigured as exc:
+        raise LedgerError(ErrorCode.PROVIDER_NOT_CONFIGURED,
+                          "the instant-lottery gateway is not configured for this tenant") from exc
+
+
+def resolve_station(gateway: LotteryGateway, station_id: str | None) -> str:
+    try:
+        return str(gateway.station(station_id).station_id)
+    except KeyError:
+        raise LedgerError(ErrorCode.NOT_FOUND, "no such station in this tenant's settings",
+                          field="stationId") from None
+
+
+async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_ip: str, station_id: str | None,
+                        idempotency_key: str) -> Redemption:
+    check_member_id(member_id)
+    bar_code = _check_bar_code(bar_code)
+    user_ip = _check_ip(user_ip)
+    gateway = await gateway_for(tenant_id)
+    station = resolve_station(gateway, station_id)
+    request = {"member_id": member_id, "bar_code": bar_code, "station_id": station}
+
+    async def replay(reference: dict) -> Redemption:
+        return Redemption(await Reward.get(id=reference["reward_id"]), replayed=True)
+
+    async def record_request(uow: UnitOfWork) -> tuple[dict, Redemption]:
+        reward = await _record_request(uow, tenant_id, member_id, bar_code, station)
+        return {"reward_id": reward.id}, Redemption(reward, replayed=False)
+
+    async def claim() -> Redemption:
+        return await run_idempotent_write(tenant_id, operation="redeemLotteryTicket", key=idempotency_key,
+                                          request=request, work=record_request, replay=replay)
+
+    existing = await _replay_if_known(tenant_id, idempotency_key, request, claim)
+    if existing is not None:
+        return existing
+    try:
+        await lottery_risk.admit(tenant_id, member_id, user_ip)
+    except LedgerError:
+        existing = await _replay_if_known(tenant_id, idempotency_key, request, claim)
+        if existing is not None:  # a concurrent twin of this very request got in first
+            return existing
+        raise
+    redemption = await claim()
+    if redemption.replayed:
+        return redemption
+    reward = redemption.reward
+    transac_id = reward.provider_refs["transacId"]
+    outcome = await gateway.redeem(station, transac_id=transac_id, user_id=gateway_user_id(tenant_id, member_id),
+                                   user_ip=user_ip, bar_code=bar_code)
+    reward, applied = await record_outcome(tenant_id, reward.id, outcome)
+    if applied:
+        await _count_for_risk(tenant_id, member_id, reward)
+    return Redemption(reward, replayed=False)
+
+
+async def _replay_if_known(tenant_id: int, key: str, request: dict, claim: Any) -> Redemption | None:
+    if await IdempotencyRecord.exists(tenant_id=tenant_id, key=key):
+        return await claim()  # replays, or refuses a reused key with other input
+    return None
+
+
+async def _record_request(uow: UnitOfWork, tenant_id: int, member_id: str, bar_code: str, station: str) -> Reward:
+    await _take_ticket(tenant_id, bar_code)
+    reward = await Reward.create(
+        tenant_id=tenant_id, kind=RewardKind.LOTTERY_TICKET, status=RewardStatus.PENDING, provider=PROVIDER,
+        member_id=member_id, asset="CNY", amount=0, details={"barCode": bar_code, "stationId": station},
+    )
+    transac_id = transaction_number(reward.id, attempt=0)
+    reward.provider_refs = {"transacId": transac_id, "transacIds": [transac_id]}
+    await reward.save(update_fields=["provider_refs"])
+    await TicketLock.create(tenant_id=tenant_id, bar_code=bar_code, reward_id=reward.id)
+    uow.emit("reward.created", reward_id=reward.id, member_id=member_id,
+             data={"status": reward.status.value, "kind": reward.kind.value, "provider": PROVIDER})
+    return reward
+
+
+async def _take_ticket(tenant_id: int, bar_code: str) -> None:
+    """Refuses a ticket another redemption holds; frees the lock of an attempt that ended unredeemed."""
+    lock = await TicketLock.get_or_none(tenant_id=tenant_id, bar_code=bar_code).prefetch_related("reward")
+    if lock is None:
+        return
+    holder: Reward = lock.reward
+    if holder.status in _IN_FLIGHT:
+        raise LedgerError(ErrorCode.TICKET_IN_PROGRESS,
+                          "this ticket's redemption is still in progress; it settles shortly", field="barCode")
+    if holder.status in (RewardStatus.ISSUED, RewardStatus.CLAIMED):
+        raise LedgerError(ErrorCode.TICKET_ALREADY_REDEEMED, "this ticket was already redeemed",
+                          field="barCode")
+    await TicketLock.filter(id=lock.id).delete()
+
+
+def transaction_number(reward_id: int, attempt: int) -> str:
+    """The gateway's `transacId` (≤ 32 letters and digits): the seed's suggested form, a prefix, the
+    Beijing time and a serial, here the reward id and the attempt, so every attempt is distinct."""
+    from datetime import timedelta, timezone
+
+    stamp = now().astimezone(timezone(timedelta(hours=8))).strftime("%Y%m%d%H%M%S")
+    number = f"RL{stamp}{reward_id:06d}{attempt:02d}"
+    if len(number) > 32:
+        raise LedgerError(ErrorCode.INVALID_STATE, "reward id too large for a gateway transaction number")
+    return number
+
+
+def gateway_user_id(tenant_id: int, member_id: str) -> str:
+    """The gateway wants ≤ 32 letters and digits; other member ids are sent as a stable digest."""
+    if _USER_ID.match(member_id):
+        return member_id
+    return "M" + hashlib.sha256(f"{tenant_id}:{member_id}".encode()).hexdigest()[:31]
+
+
+async def record_outcome(tenant_id: int, reward_id: int, outcome: Outcome) -> tuple[Reward, bool]:
+    """Applies the gateway's answer unless another answer settled the reward first; says which."""
+
+    async def work(uow: UnitOfWork) -> tuple[Reward, bool]:
+        reward = await Reward.get(id=reward_id)
+        if reward.status in FINAL_STATUSES or reward.status in (RewardStatus.ISSUED, RewardStatus.NEEDS_ATTENTION):
+            return reward, False  # the first answer recorded wins
+        if isinstance(outcome, Unknown) and reward.status is RewardStatus.UNKNOWN:
+            return reward, False
+        await _apply(uow, reward, outcome)
+        return reward, True
+
+    return await run_write(tenant_id, work)
+
+
+async def _apply(uow: UnitOfWork, reward: Reward, outcome: Outcome) -> None:
+    if isinstance(outcome, Accepted):
+        await _pay_prize(uow, reward, outcome.amount or 0, outcome.refs, outcome.details)
+    elif isinstance(outcome, Rejected) and outcome.code == ALREADY_REDEEMED:
+        await _apply_already_redeemed(uow, reward, outcome)
+    elif isinstance(outcome, Rejected):
+        reward.details = {**reward.details, **outcome.details, "code": outcome.code, "message": outcome.message}
+        await reward.save(update_fields=["details"])
+        await change_status(uow, reward, outcome.status, f"gateway {outcome.code}")
+    elif isinstance(outcome, Unknown):
+        reward.details = {**reward.details, "lostAnswer": outcome.reason}
+        await reward.save(update_fields=["details"])
+        await change_status(uow, reward, RewardStatus.UNKNOWN, outcome.reason)
+
+
+async def _apply_already_redeemed(uow: UnitOfWork, reward: Reward, outcome: Rejected) -> None:
+    """1307: the ticket was redeemed before. If the first transaction was one of this reward's, the lost
+    answer was a success; otherwise someone else holds the prize."""
+    original = str(outcome.details.get("transacIdOrg") or "")
+    if original and original in reward.provider_refs.get("transacIds", []):
+        await _pay_prize(uow, reward, int(outcome.details.get("prizeFen") or 0),
+                         {"transacId": original}, outcome.details)
+        return
+    reward.details = {**reward.details, **outcome.details, "code": outcome.code, "message": outcome.message}
+    await reward.save(update_fields=["details"])
+    await change_status(uow, reward, RewardStatus.FAILED, "ticket redeemed by another transaction")
+
+
+async def _pay_prize(uow: UnitOfWork, reward: Reward, prize_fen: int, refs: dict, details: dict) -> None:
+    reward.amount = prize_fen
+    reward.provider_refs = {**reward.provider_refs, **{k: v for k, v in refs.items() if v is not None}}
+    reward.details = {**reward.details, **details}
+    cap = await lottery_risk.prize_cap_fen(reward.tenant_id)  # type: ignore[attr-defined]
+    await reward.save(update_fields=["amount", "provider_refs", "details"])
+    if cap is not None and prize_fen > cap:
+        # Redeemed at the gateway, but above what this tenant pays out automatically: a person decides.
+        await change_status(uow, reward, RewardStatus.NEEDS_ATTENTION, "prize above the per-ticket cap")
+        return
+    if prize_fen > 0 and not await Transfer.exists(reward_id=reward.id, state=TransferState.POSTED):
+        station = str(reward.details.get("stationId"))
+        clearing = await named_account(reward.tenant_id, AccountKind.STATION_CASH, "CNY",  # type: ignore[attr-defined]
+                                       f"{PROVIDER}:{station}")
+        wallet = await member_wallet(reward.tenant_id, reward.member_id, "CNY")  # type: ignore[attr-defined]
+        await create_transfer(uow, debit=clearing, credit=wallet, amount=prize_fen, reward_id=reward.id,
+                              member_id=reward.member_id)
+    await change_status(uow, reward, RewardStatus.ISSUED, "redeemed")
+
+
+async def _count_for_risk(tenant_id: int, member_id: str, reward: Reward) -> None:
+    if reward.status in (RewardStatus.ISSUED, RewardStatus.NEEDS_ATTENTION):
+        await lottery_risk.record_outcome(tenant_id, member_id, redeemed_fen=reward.amount, failed=False)
+    elif reward.status in (RewardStatus.NOT_WON, RewardStatus.FAILED):
+        await lottery_risk.record_outcome(tenant_id, member_id, redeemed_fen=None, failed=True)
+
+
+async def sync_ticket_reward(tenant_id: int, reward: Reward) -> Reward:
+    """Asks the gateway about a reward still PENDING or UNKNOWN.
+
+    The ticket is submitted again under a new transaction number (seed §8.4): a redemption now, or 1307
+    naming one of this reward's transactions, is a success; a losing or foreign answer settles it too.
+    When the gateway refuses the resubmission for a passing reason (its own rate rules, say), its
+    redemption record decides instead (getPrize, seed §8.9): redeemed at our station is ours; no record
+    means the lost attempt never redeemed the ticket.
+    """
+    if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
+        return reward
+    gateway = await gateway_for(tenant_id)
+    station = str(reward.details.get("stationId"))
+    bar_code = str(reward.details.get("barCode"))
+    transac_id = await run_write(tenant_id, lambda uow: _next_transaction_number(reward.id))
+    outcome = await gateway.redeem(station, transac_id=transac_id,
+                                   user_id=gateway_user_id(tenant_id, reward.member_id),
+                                   user_ip=SYNC_USER_IP, bar_code=bar_code)
+    if isinstance(outcome, Rejected) and outcome.retryable:
+        outcome = await _outcome_from_record(gateway, station, bar_code)
+    settled, applied = await record_outcome(tenant_id, reward.id, outcome)
+    if applied:
+        await _count_for_risk(tenant_id, reward.member_id, settled)
+    return settled
+
+
+# The member's address is not kept (personal data), and the gateway treats it as a hint only (seed §8.4).
+SYNC_USER_IP = "127.0.0.1"
+
+
+async def _next_transaction_number(reward_id: int) -> str:
+    reward = await Reward.get(id=reward_id)
+    numbers = list(reward.provider_refs.get("transacIds", []))
+    number = transaction_number(reward.id, attempt=len(numbers))
+    reward.provider_refs = {**reward.provider_refs, "transacIds": [*numbers, number]}
+    await reward.save(update_fields=["provider_refs"])
+    return number
+
+
+async def _outcome_from_record(gateway: LotteryGateway, station: str, bar_code: str) -> Outcome:
+    record = await gateway.prize_outcome(station, bar_code)
+    if isinstance(record, Rejected) and record.retryable:
+        return Unknown(f"the gateway would not answer about the ticket now ({record.code})")
+    if isinstance(record, Accepted) and str(record.details.get("awardStation")) != station:
+        return Rejected(code=ALREADY_REDEEMED, message="redeemed at another station", retryable=False,
+                        details=record.details)
+    if isinstance(record, Rejected) and not record.retryable:
+        return Rejected(code=record.code, message="the gateway has no redemption of this ticket",
+                        retryable=False, details=record.details)
+    return record
+
+
+def _check_bar_code(bar_code: str) -> str:
+    if not isinstance(bar_code, str) or not _BAR_CODE.match(bar_code):
+        raise LedgerError(ErrorCode.INVALID_INPUT, "barCode must be 4-64 letters, digits or '-'", field="barCode")
+    return bar_code
+
+
+def _check_ip(user_ip: str) -> str:
+    try:
+        return str(ipaddress.ip_address(user_ip.strip()))
+    except (ValueError, AttributeError):
+        raise LedgerError(ErrorCode.INVALID_INPUT, "userRealIp must be an IPv4 or IPv6 address",
+                          field="userRealIp") from None

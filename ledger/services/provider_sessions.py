@@ -1,0 +1,24 @@
+"""Provider login sessions, shared by every instance through the database."""
+
+from __future__ import annotations
+
+from ledger.domain.clock import now
+from ledger.persistence.provider_models import ProviderSession
+
+
+async def current_token(tenant_id: int, provider: str, station_id: str) -> str | None:
+    session = await ProviderSession.get_or_none(tenant_id=tenant_id, provider=provider, station_id=station_id)
+    return session.token if session else None
+
+
+async def store_token(tenant_id: int, provider: str, station_id: str, token: str) -> None:
+    """Called under the station's lease, so no two instances store a token for one station at once."""
+    updated = await ProviderSession.filter(tenant_id=tenant_id, provider=provider, station_id=station_id) \
+        .update(token=token, obtained_at=now())
+    if not updated:
+        await ProviderSession.create(tenant_id=tenant_id, provider=provider, station_id=station_id, token=token,
+                                     obtained_at=now())
+
+
+async def forget_token(tenant_id: int, provider: str, station_id: str) -> None:
+    await ProviderSession.filter(tenant_id=tenant_id, provider=provider, station_id=station_id).delete()

@@ -1,0 +1,1 @@
+"""Provider adapters, one package per provider (see DESIGN.md §4)."""

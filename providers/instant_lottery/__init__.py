@@ -1,0 +1,1 @@
+"""Adapter and sandbox for the instant-lottery ticket redemption gateway of Beijing Goldlibo (seed 003)."""

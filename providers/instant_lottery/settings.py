@@ -1,0 +1,136 @@
+"""A tenant's settings for the instant-lottery gateway: parsed, validated, and masked for display.
+
+The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
+{"baseUrl", "appKey", "appSecret", "signMethod"?, "stations": [{"stationId", "clerkId", "password",
+"type", "version", "serialNo"}], "defaultStationId"?, "paths"?, "connectTimeoutSeconds"?,
+"readTimeoutSeconds"?, "merchantPrefix"?}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from providers.http import Timeouts
+from providers.settings import SettingsInvalid, masked_copy, require_text
+
+PROVIDER = "instant-lottery"
+
+# Deployments differ in their path prefixes (PROTOCOLS.md §3), so each path can be overridden.
+DEFAULT_PATHS = {
+    "login": "/proxy/station/login",
+    "password": "/proxy/station/password",
+    "thirdAward": "/proxy/validate/thirdAward",
+    "getCount": "/proxy/validate/getCount",
+    "resetCount": "/proxy/validate/resetCount",
+    "getPrize": "/proxy/validate/getPrize",
+    "report.sales": "/migt/report/sales",
+    "report.balance": "/migt/report/balance",
+    "report.trace": "/migt/report/trace",
+    "report.award": "/migt/report/award",
+    "awardSummary": "/migt/account/awardSummary",
+    "awardDetail": "/migt/account/awardDetail",
+}
+SECRET_FIELDS = ("appSecret", "stations[].password")
+
+
+@dataclass(frozen=True)
+class Station:
+    station_id: str
+    clerk_id: str
+    password: str
+    terminal_type: str
+    version: str
+    serial_no: str
+
+
+@dataclass(frozen=True)
+class LotterySettings:
+    base_url: str
+    app_key: str
+    app_secret: str
+    sign_method: str
+    stations: dict[str, Station]
+    default_station_id: str
+    paths: dict[str, str]
+    timeouts: Timeouts
+    merchant_prefix: str
+
+    def url(self, flow: str) -> str:
+        return self.base_url.rstrip("/") + self.paths[flow]
+
+    @property
+    def lease_ttl_s(self) -> float:
+        """Longer than a call can take: a login and a retried call, each up to both timeouts."""
+        return 4 * (self.timeouts.connect_s + self.timeouts.read_s) + 5
+
+
+def parse_settings(raw: dict[str, Any]) -> LotterySettings:
+    base_url = require_text(raw, "baseUrl", 500)
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise SettingsInvalid("baseUrl", "must be an http(s) URL")
+    sign_method = str(raw.get("signMethod") or "MD5").upper()
+    if sign_method not in ("MD5", "SHA-1"):
+        raise SettingsInvalid("signMethod", "must be MD5 or SHA-1")
+    stations = _parse_stations(raw.get("stations"))
+    default_station = str(raw.get("defaultStationId") or next(iter(stations)))
+    if default_station not in stations:
+        raise SettingsInvalid("defaultStationId", "must be one of the stations")
+    paths = {**DEFAULT_PATHS, **_parse_paths(raw.get("paths"))}
+    prefix = str(raw.get("merchantPrefix") or "RL")
+    if not (prefix.isalnum() and prefix.isascii() and 1 <= len(prefix) <= 4):
+        raise SettingsInvalid("merchantPrefix", "1-4 letters or digits")
+    return LotterySettings(
+        base_url=base_url,
+        app_key=require_text(raw, "appKey", 100),
+        app_secret=require_text(raw, "appSecret", 200),
+        sign_method=sign_method,
+        stations=stations,
+        default_station_id=default_station,
+        paths=paths,
+        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
+                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+        merchant_prefix=prefix,
+    )
+
+
+def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    return masked_copy(raw, SECRET_FIELDS)
+
+
+def _parse_stations(value: Any) -> dict[str, Station]:
+    if not isinstance(value, list) or not value or len(value) > 50:
+        raise SettingsInvalid("stations", "a list of 1-50 stations")
+    stations: dict[str, Station] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise SettingsInvalid(f"stations[{index}]", "must be an object")
+        station = Station(
+            station_id=require_text(item, "stationId", 64, where=f"stations[{index}]"),
+            clerk_id=str(item.get("clerkId", "0")),
+            password=require_text(item, "password", 100, where=f"stations[{index}]"),
+            terminal_type=str(item.get("type", "1")),
+            version=str(item.get("version", "1")),
+            serial_no=require_text(item, "serialNo", 100, where=f"stations[{index}]"),
+        )
+        if station.station_id in stations:
+            raise SettingsInvalid(f"stations[{index}].stationId", "is listed twice")
+        stations[station.station_id] = station
+    return stations
+
+
+def _parse_paths(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(k in DEFAULT_PATHS and isinstance(v, str) and v.startswith("/")
+                                              for k, v in value.items()):
+        raise SettingsInvalid("paths", f"an object of flows ({', '.join(DEFAULT_PATHS)}) to paths starting with /")
+    return dict(value)
+
+
+def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
+    value = raw.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
+        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
+    return float(value)
