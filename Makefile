@@ -20,7 +20,7 @@ test: $(STAMP)  ## the whole suite, against DATABASE_URL (SQLite in a temp dir w
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy api ledger
+	$(BIN)/mypy api ledger providers
 
 schema: $(STAMP)  ## re-export schema.graphql after changing the API
 	$(BIN)/reward-ledger export-schema > schema.graphql

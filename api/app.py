@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -44,6 +44,7 @@ def create_app(
     manage_database: bool = True,
     migrate_on_start: bool = False,
     on_startup: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+    extra_routes: Sequence[Any] = (),
 ) -> Litestar:
     """`manage_database=False` leaves the database to the caller (tests that already opened it)."""
     quiet_third_party_loggers()
@@ -87,7 +88,7 @@ def create_app(
 
     graphql = GraphQLController
     return Litestar(
-        route_handlers=[graphql, health],
+        route_handlers=[graphql, health, *extra_routes],
         lifespan=[lifespan],
         before_request=authenticate_graphql_request,
         # Logging is configured once by the process (api.logs), not by the framework.

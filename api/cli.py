@@ -60,15 +60,16 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.demo import demo_startup
+    from api.demo import demo_startup, sandbox_mounts
 
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(
-        settings,
-        migrate_on_start=args.demo,
-        on_startup=demo_startup(host, port) if args.demo else None,
-    )
+    if args.demo:
+        mounts, sandboxes = sandbox_mounts()
+        app = create_app(settings, migrate_on_start=True, on_startup=demo_startup(host, port, sandboxes),
+                         extra_routes=mounts)
+    else:
+        app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
     return 0
 
@@ -124,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--demo", action="store_true",
-                       help="migrate, seed a demo tenant and print an admin key")
+                       help="migrate, mount the provider sandboxes, seed a demo tenant connected to them "
+                            "and print an admin key")
     serve.set_defaults(run=cmd_serve)
 
     sandbox = commands.add_parser("sandbox", help="run one provider's sandbox alone")

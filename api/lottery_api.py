@@ -154,6 +154,18 @@ def _require_acting_for(info: Info, member_id: str) -> Principal:
     return require_role(info, Role.OPERATOR, "redeem tickets")
 
 
+@strawberry.input
+class ChangeLotteryStationPasswordInput:
+    new_password: str
+    station_id: str | None = None
+
+
+@strawberry.type
+class ChangeLotteryStationPasswordPayload:
+    provider_config: ProviderConfig | None
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class LotteryQuery:
     @strawberry.field(description="The tenant's provider settings, secrets masked.")
@@ -234,6 +246,14 @@ class LotteryMutation:
         row, errors = await _attempt(run())
         return SyncRewardPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
+    @strawberry.mutation(description="Admin: change a station's password at the gateway (seed §8.3; the "
+                         "gateway hands out 123456) and in the stored settings.")
+    async def change_lottery_station_password(self, info: Info, input: ChangeLotteryStationPasswordInput
+                                              ) -> ChangeLotteryStationPasswordPayload:
+        principal = require_role(info, Role.ADMIN, "change station passwords")
+        config, errors = await _change_station_password(principal, input.station_id, input.new_password)
+        return ChangeLotteryStationPasswordPayload(provider_config=config, user_errors=errors)
+
     @strawberry.mutation(description="Operator: zero the station's redemption subtotal at the gateway.")
     async def reset_lottery_station_counter(self, info: Info, input: ResetLotteryStationCounterInput
                                             ) -> ResetLotteryStationCounterPayload:
@@ -254,6 +274,31 @@ class LotteryMutation:
         return ResetLotteryStationCounterPayload(
             counter=LotteryStationCounter(station_id=station, count=counter.tickets,
                                           amount=Money.of(counter.amount_fen, "CNY")), user_errors=[])
+
+
+async def _change_station_password(principal: Principal, station_id: str | None, new_password: str
+                                   ) -> tuple[ProviderConfig | None, list[UserError]]:
+    if not 6 <= len(new_password) <= 32 or not new_password.isascii() or not new_password.isprintable():
+        return None, [UserError(field=["input", "newPassword"], code=ErrorCode.INVALID_INPUT.value,
+                                message="6-32 printable ASCII characters")]
+    gateway = await _gateway(principal)
+    try:
+        station = gateway.station(station_id)
+        await gateway.change_password(station.station_id, station.password, new_password)
+    except KeyError:
+        return None, [UserError(field=["input", "stationId"], code="NOT_FOUND", message="no such station")]
+    except GatewayError as exc:
+        return None, [UserError(field=None, code=ErrorCode.PROVIDER_REJECTED.value,
+                                message=f"{exc.code} {exc.message}")]
+    except (GatewayUnavailable, StationBusy):
+        return None, [UserError(field=None, code=ErrorCode.PROVIDER_UNAVAILABLE.value,
+                                message="the gateway did not answer; the password may or may not have changed")]
+    # The gateway has the new password now; the settings follow, so the next login uses it.
+    stored = await provider_configs.stored_settings(principal.tenant_id, lottery.PROVIDER) or {}
+    stations = [{**item, "password": new_password} if str(item.get("stationId")) == station.station_id else item
+                for item in stored.get("stations", [])]
+    masked = await registry.configure(principal.tenant_id, lottery.PROVIDER, {**stored, "stations": stations})
+    return _config_type(await models_config(principal.tenant_id, lottery.PROVIDER), masked), []
 
 
 def _outcome_errors(reward: models.Reward) -> list[UserError]:

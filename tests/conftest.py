@@ -4,7 +4,6 @@ HTTP on loopback by uvicorn."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -13,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
 from tortoise.contrib.test import truncate_all_models
 
 from api.app import create_app
@@ -22,7 +20,7 @@ from ledger.domain import clock
 from ledger.persistence.config import is_sqlite
 from ledger.persistence.database import migrate, open_database
 from ledger.services.audit import audit
-from tests.support import GraphQLClient, TenantFixture, make_tenant
+from tests.support import GraphQLClient, TenantFixture, make_tenant, served
 
 _TMP = tempfile.mkdtemp(prefix="reward-ledger-tests-")
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite://{Path(_TMP) / 'test.sqlite3'}"
@@ -67,10 +65,8 @@ async def clean_state(database: None) -> AsyncIterator[None]:
 
 @pytest_asyncio.fixture(scope="session")
 async def server_url(database: None) -> AsyncIterator[str]:
-    server, task, url = await serve_in_loop(create_app(Settings(database_url=DATABASE_URL), manage_database=False))
-    yield url
-    server.should_exit = True
-    await task
+    async with served(create_app(Settings(database_url=DATABASE_URL), manage_database=False)) as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -103,23 +99,10 @@ async def clean_audit() -> AsyncIterator[None]:
     assert report.ok, report.problems
 
 
-async def serve_in_loop(app: object) -> tuple[uvicorn.Server, asyncio.Task, str]:
-    """Starts an ASGI app with uvicorn on a free loopback port in this event loop."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, task, f"http://127.0.0.1:{port}"
-
 
 @pytest_asyncio.fixture(scope="session")
 async def lottery_sandbox_url() -> AsyncIterator[str]:
     from providers.instant_lottery.sandbox import create_sandbox_app
 
-    server, task, url = await serve_in_loop(create_sandbox_app())
-    yield url
-    server.should_exit = True
-    await task
+    async with served(create_sandbox_app()) as url:
+        yield url

@@ -47,7 +47,8 @@ def create_sandbox_app(*, app_key: str = "sandbox-app-key", app_secret: str = "s
     """A new gateway with its own memory. `app.state.sandbox` is that memory, for in-process use."""
     state = SandboxState(app_key=app_key, app_secret=app_secret)
     handlers = [_gateway_route(state, path, operation) for path, operation in GATEWAY_OPERATIONS.items()]
-    app = Litestar(route_handlers=[*handlers, *control_routes(state)], openapi_config=None,
+    # logging_config=None: the process that runs the sandbox configures logging, not the framework.
+    app = Litestar(route_handlers=[*handlers, *control_routes(state)], openapi_config=None, logging_config=None,
                    exception_handlers={ControlInputError: _control_input_error})
     app.state.sandbox = state
     return app

@@ -84,10 +84,13 @@ def parse_reply(status_code: int, body: bytes) -> GatewayReply | None:
 
 def yuan_to_fen(value: Any) -> int | None:
     """The gateway speaks whole yuan (`prize` is an int); the ledger keeps fen."""
-    try:
-        return int(round(float(value) * 100))
-    except (TypeError, ValueError):
+    if isinstance(value, bool):  # JSON true/false is not an amount (float(True) would be 1 yuan)
         return None
+    try:
+        fen = int(round(float(value) * 100))
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity, "1e400"
+        return None
+    return fen if fen >= 0 else None  # a negative prize is no prize we could pay
 
 
 def _ticket_details(reply: GatewayReply) -> dict[str, Any]:

@@ -22,6 +22,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+async def wait_until_healthy(http: httpx.AsyncClient, attempts: int = 400) -> None:
+    for _ in range(attempts):
+        try:
+            if (await http.get("/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.05)
+    raise RuntimeError("the service did not start")
+
+
 @pytest.fixture
 async def second_instance(database_url: str) -> AsyncIterator[GraphQLClient]:
     port = free_port()
@@ -30,15 +41,11 @@ async def second_instance(database_url: str) -> AsyncIterator[GraphQLClient]:
     # Started once and then only polled over HTTP, so the blocking Popen call costs nothing here.
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-        for _ in range(200):
-            try:
-                if (await http.get("/health")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-        else:
+        try:
+            await wait_until_healthy(http)
+        except RuntimeError:
             process.kill()
-            raise RuntimeError("the second instance did not start")
+            raise
         yield GraphQLClient(http)
     process.terminate()
     process.wait(timeout=10)

@@ -8,21 +8,8 @@ import pytest
 
 from ledger.persistence.models import Account, Transfer
 from ledger.services.audit import audit
-from tests.lottery_support import CONFIGURE, Sandbox, connect_tenant, redeem, sync
+from tests.lottery_support import CONFIGURE, redeem, sync
 from tests.support import GraphQLClient, TenantFixture
-
-
-@pytest.fixture
-async def sandbox(lottery_sandbox_url: str) -> Sandbox:
-    box = Sandbox(lottery_sandbox_url)
-    await box.reset()
-    return box
-
-
-@pytest.fixture
-async def connected(gql: GraphQLClient, tenant: TenantFixture, sandbox: Sandbox) -> TenantFixture:
-    await connect_tenant(gql, tenant, sandbox)
-    return tenant
 
 
 async def log_in(gql: GraphQLClient, tenant: TenantFixture) -> None:
@@ -223,3 +210,17 @@ async def test_station_counter_reset_prize_record_and_reports_come_from_the_gate
     assert reset["resetLotteryStationCounter"]["counter"]["count"] == 0
     counter = (await gql("{ lotteryStationCounter { count } }", token=connected.viewer))
     assert counter["lotteryStationCounter"]["count"] == 0
+
+
+async def test_changing_a_station_password_changes_it_at_the_gateway_and_in_the_settings(gql, connected, sandbox):
+    query = """mutation($input: ChangeLotteryStationPasswordInput!) { changeLotteryStationPassword(input: $input) {
+        providerConfig { settings } userErrors { field code } } }"""
+    changed = await gql(query, {"input": {"newPassword": "n3w-Secret"}}, token=connected.admin)
+    payload = changed["changeLotteryStationPassword"]
+    assert payload["userErrors"] == []
+    assert payload["providerConfig"]["settings"]["stations"][0]["password"] == "********"
+    await sandbox.expire_tokens()  # the next call must log in, with the new password
+    await sandbox.ticket("T-PWD-1", "WIN", 100)
+    assert (await redeem(gql, connected.operator, "T-PWD-1", "k1"))["reward"]["status"] == "ISSUED"
+    short = await gql(query, {"input": {"newPassword": "abc"}}, token=connected.admin)
+    assert short["changeLotteryStationPassword"]["userErrors"][0]["field"] == ["input", "newPassword"]

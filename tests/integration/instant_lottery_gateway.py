@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import httpx
-import uvicorn
-from litestar import Litestar
 
 from providers.instant_lottery.signing import beijing_timestamp, sign
+from tests.support import served
+
+__all__ = ["OTHER_STATION", "STATION", "Gateway", "served"]
 
 STATION = "21010001"
 OTHER_STATION = "21010002"
-
-
-@asynccontextmanager
-async def served(app: Litestar) -> AsyncIterator[str]:
-    """Serves `app` over real HTTP on loopback, in the running event loop, as tests/conftest.py does."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 class Gateway:
