@@ -224,3 +224,35 @@ async def test_changing_a_station_password_changes_it_at_the_gateway_and_in_the_
     assert (await redeem(gql, connected.operator, "T-PWD-1", "k1"))["reward"]["status"] == "ISSUED"
     short = await gql(query, {"input": {"newPassword": "abc"}}, token=connected.admin)
     assert short["changeLotteryStationPassword"]["userErrors"][0]["field"] == ["input", "newPassword"]
+
+
+async def test_when_the_gateway_refuses_the_resubmission_its_prize_record_settles_the_reward(
+        gql, connected, sandbox):
+    await sandbox.ticket("T-REC-1", "WIN", 900)
+    await log_in(gql, connected)
+    await sandbox.faults("drop_after_commit", 1)
+    lost = await redeem(gql, connected.operator, "T-REC-1", "k1")
+    assert lost["reward"]["status"] == "UNKNOWN"
+    await sandbox.rules(minIntervalSeconds=600)  # the resubmission now gets 10033 (too frequent)
+
+    settled = await sync(gql, connected.operator, lost["reward"]["id"])
+
+    assert settled["reward"]["status"] == "ISSUED"  # getPrize: redeemed at our station
+    assert settled["reward"]["amount"]["amount"] == "900"
+    assert await wallet_fen("m1") == 900
+    assert len((await sandbox.records())["redemptions"]) == 1
+
+
+async def test_when_the_gateway_has_no_record_of_a_lost_attempt_the_reward_fails_and_the_ticket_is_free(
+        gql, connected, sandbox):
+    await sandbox.ticket("T-REC-2", "WIN", 900)
+    await log_in(gql, connected)
+    await sandbox.faults("http500", 1)  # lost before any work was done
+    lost = await redeem(gql, connected.operator, "T-REC-2", "k1")
+    await sandbox.rules(enabled=False)  # the resubmission gets 10031: only the record can tell
+
+    settled = await sync(gql, connected.operator, lost["reward"]["id"])
+
+    assert settled["reward"]["status"] == "FAILED"
+    await sandbox.rules(enabled=True)
+    assert (await redeem(gql, connected.operator, "T-REC-2", "k2"))["reward"]["status"] == "ISSUED"
