@@ -19,11 +19,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.coupons_api import CouponMutation, CouponQuery
 from api.errors import ApiErrorCode, invalid_argument
 from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
 from api.queries import Query as LedgerQuery
+from api.red_packets_api import RedPacketMutation, RedPacketQuery
 from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
 
@@ -112,8 +114,9 @@ class RefuseUnstorableText(SchemaExtension):
 
 
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
-QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery)
-MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation)
+QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery)
+MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
+                                    RedPacketMutation)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

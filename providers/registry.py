@@ -39,7 +39,28 @@ def _instant_lottery() -> ProviderModule:
                           build=InstantLotteryClient, sandbox=create_sandbox_app)
 
 
-_MODULES: dict[str, Callable[[], ProviderModule]] = {"instant-lottery": _instant_lottery}
+def _allinpay() -> ProviderModule:
+    from providers.allinpay import settings
+    from providers.allinpay.client import AllinpayClient
+    from providers.allinpay.sandbox import create_sandbox_app
+
+    return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
+                          mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
+                          build=AllinpayClient, sandbox=create_sandbox_app)
+
+
+def _red_packet() -> ProviderModule:
+    from providers.red_packet import settings
+    from providers.red_packet.client import RedPacketClient
+    from providers.red_packet.sandbox import create_sandbox_app
+
+    return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
+                          mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
+                          build=RedPacketClient, sandbox=create_sandbox_app)
+
+
+_MODULES: dict[str, Callable[[], ProviderModule]] = {"instant-lottery": _instant_lottery, "allinpay": _allinpay,
+                                                     "red-packet": _red_packet}
 _http: httpx.AsyncClient | None = None
 
 

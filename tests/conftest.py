@@ -106,3 +106,19 @@ async def lottery_sandbox_url() -> AsyncIterator[str]:
 
     async with served(create_sandbox_app()) as url:
         yield url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def allinpay_sandbox_url() -> AsyncIterator[str]:
+    from providers.allinpay.sandbox import create_sandbox_app
+
+    async with served(create_sandbox_app()) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def red_packet_sandbox_url() -> AsyncIterator[str]:
+    from providers.red_packet.sandbox import create_sandbox_app
+
+    async with served(create_sandbox_app()) as url:
+        yield url

@@ -9,6 +9,8 @@ MODEL_MODULES = [
     "ledger.persistence.models",
     "ledger.persistence.provider_models",
     "ledger.persistence.risk_models",
+    "ledger.persistence.coupon_models",
+    "ledger.persistence.red_packet_models",
 ]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"

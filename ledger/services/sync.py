@@ -10,10 +10,14 @@ from collections.abc import Awaitable, Callable
 
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.persistence.models import Reward
-from ledger.services import lottery
+from ledger.services import coupons, lottery, red_packets
 
 Syncer = Callable[[int, Reward], Awaitable[Reward]]
-SYNCERS: dict[str, Syncer] = {lottery.PROVIDER: lottery.sync_ticket_reward}
+SYNCERS: dict[str, Syncer] = {
+    lottery.PROVIDER: lottery.sync_ticket_reward,
+    coupons.PROVIDER: coupons.sync_coupon_reward,
+    red_packets.PROVIDER: red_packets.refresh_red_packet,
+}
 
 
 async def sync_reward(tenant_id: int, reward_id: int) -> Reward:

@@ -1,0 +1,195 @@
+"""GraphQL for cash red packets: activities, sends, refreshes, and the sends the ledger holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import strawberry
+
+from api.context import Info, principal_of, require_role
+from api.errors import UserError
+from api.mutations import _attempt, _require_id
+from api.scalars import MinorUnits
+from api.types.connections import Connection, connection_of, cursor_position, page_size
+from api.types.enums import RewardStatus
+from api.types.money import Money
+from api.types.nodes import Campaign, Reward
+from ledger.domain.access import Role
+from ledger.domain.errors import ErrorCode, LedgerError
+from ledger.domain.statuses import RewardKind
+from ledger.persistence import models
+from ledger.persistence.red_packet_models import RedPacketActivity as ActivityRow
+from ledger.persistence.red_packet_models import RedPacketType
+from ledger.services import reads, red_packets
+from ledger.services.sync import sync_reward
+
+strawberry.enum(RedPacketType, description="FIXED: one amount; RANDOM: an amount within a range.")
+
+
+@strawberry.enum(description="Where a packet came from, as the platform records it (1-6).")
+class RedPacketSource(StrEnum):
+    SCAN = "SCAN"
+    MANUAL = "MANUAL"
+    DRAW = "DRAW"
+    PURCHASE_GIFT = "PURCHASE_GIFT"
+    GAME = "GAME"
+    OPEN = "OPEN"
+
+
+@strawberry.type(description="A platform red-packet activity and the campaign that funds it.")
+class RedPacketActivity:
+    row: strawberry.Private[ActivityRow]
+    cash_redpack_id: int
+    name: str
+    type: RedPacketType
+    min_value: Money
+    max_value: Money
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: ActivityRow) -> RedPacketActivity:
+        return cls(row=row, cash_redpack_id=row.cash_redpack_id, name=row.name, type=row.type,
+                   min_value=Money.of(row.min_fen, "CNY"), max_value=Money.of(row.max_fen, "CNY"),
+                   updated_at=row.updated_at)
+
+    @strawberry.field
+    async def campaign(self, info: Info) -> Campaign | None:
+        row = await info.context.loaders.campaign.load(self.row.campaign_id)  # type: ignore[attr-defined]
+        return Campaign.from_row(row) if row else None
+
+
+@strawberry.input
+class DefineRedPacketActivityInput:
+    cash_redpack_id: int
+    campaign_id: strawberry.ID
+    min_value: MinorUnits
+    max_value: MinorUnits
+    name: str | None = None
+    type: RedPacketType = RedPacketType.FIXED
+
+
+@strawberry.type
+class DefineRedPacketActivityPayload:
+    activity: RedPacketActivity | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SendRedPacketInput:
+    cash_redpack_id: int
+    member_ids: list[str] = strawberry.field(description="The platform's numeric uids, 1-100.")
+    idempotency_key: str
+    source: RedPacketSource | None = None
+
+
+@strawberry.type
+class SendRedPacketPayload:
+    rewards: list[Reward]
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class RefreshRedPacketStatusInput:
+    reward_id: strawberry.ID
+
+
+@strawberry.type
+class RefreshRedPacketStatusPayload:
+    reward: Reward | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class ResendRedPacketInput:
+    reward_id: strawberry.ID
+    idempotency_key: str
+
+
+@strawberry.type
+class ResendRedPacketPayload:
+    reward: Reward | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class RedPacketSendFilter:
+    cash_redpack_id: int | None = None
+    member_id: str | None = None
+    status: RewardStatus | None = None
+
+
+@strawberry.type
+class RedPacketQuery:
+    @strawberry.field(description="Red packets sent to members, from the ledger (oldest first).")
+    async def red_packet_sends(self, info: Info, first: int | None = None, after: str | None = None,
+                               filter: RedPacketSendFilter | None = None) -> Connection[Reward]:
+        principal = principal_of(info)
+        f = filter or RedPacketSendFilter()
+        query = reads.rewards(principal, kind=RewardKind.RED_PACKET.value, provider=red_packets.PROVIDER,
+                              member_id=f.member_id[:64] if f.member_id else None,
+                              status=f.status.value if f.status else None)
+        if f.cash_redpack_id is not None:
+            activity_rewards = [r.id for r in await query if r.details.get("cashRedpackId") == f.cash_redpack_id]
+            query = query.filter(id__in=activity_rewards)
+        page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
+        return connection_of(page, Reward.from_row, lambda row: row.id)
+
+    @strawberry.field(description="The tenant's red-packet activities.")
+    async def red_packet_activities(self, info: Info) -> list[RedPacketActivity]:
+        principal = principal_of(info)
+        rows = await ActivityRow.filter(tenant_id=principal.tenant_id).order_by("cash_redpack_id")
+        return [RedPacketActivity.from_row(row) for row in rows]
+
+
+@strawberry.type
+class RedPacketMutation:
+    @strawberry.mutation(description="Admin: tell the ledger about a platform activity and the campaign "
+                         "that funds it (an upsert).")
+    async def define_red_packet_activity(self, info: Info, input: DefineRedPacketActivityInput
+                                         ) -> DefineRedPacketActivityPayload:
+        principal = require_role(info, Role.ADMIN, "define red-packet activities")
+
+        async def run() -> ActivityRow:
+            return await red_packets.define_activity(
+                principal.tenant_id, cash_redpack_id=input.cash_redpack_id,
+                campaign_id=_require_id("Campaign", "campaignId", input.campaign_id), name=input.name or "",
+                packet_type=input.type, min_fen=input.min_value, max_fen=input.max_value)
+
+        row, errors = await _attempt(run())
+        return DefineRedPacketActivityPayload(activity=RedPacketActivity.from_row(row) if row else None,
+                                              user_errors=errors)
+
+    @strawberry.mutation(description="Operator: send an activity's packet to each member (platform uids).")
+    async def send_red_packet(self, info: Info, input: SendRedPacketInput) -> SendRedPacketPayload:
+        principal = require_role(info, Role.OPERATOR, "send red packets")
+        rows, errors = await _attempt(red_packets.send_red_packets(
+            principal.tenant_id, cash_redpack_id=input.cash_redpack_id, member_ids=input.member_ids,
+            source=input.source.value if input.source else None, idempotency_key=input.idempotency_key))
+        return SendRedPacketPayload(rewards=[Reward.from_row(r) for r in rows or []], user_errors=errors)
+
+    @strawberry.mutation(description="Operator: send a failed packet again, as a new reward with a new hold.")
+    async def resend_red_packet(self, info: Info, input: ResendRedPacketInput) -> ResendRedPacketPayload:
+        principal = require_role(info, Role.OPERATOR, "resend red packets")
+
+        async def run() -> models.Reward:
+            reward_id = _require_id("Reward", "rewardId", input.reward_id)
+            return await red_packets.resend_red_packet(principal.tenant_id, reward_id, input.idempotency_key)
+
+        row, errors = await _attempt(run())
+        return ResendRedPacketPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(description="Operator: ask the platform about a packet now and record its state.")
+    async def refresh_red_packet_status(self, info: Info, input: RefreshRedPacketStatusInput
+                                        ) -> RefreshRedPacketStatusPayload:
+        principal = require_role(info, Role.OPERATOR, "refresh red packets")
+
+        async def run() -> models.Reward:
+            reward_id = _require_id("Reward", "rewardId", input.reward_id)
+            reward = await models.Reward.get_or_none(id=reward_id, tenant_id=principal.tenant_id)
+            if reward is None or reward.provider != red_packets.PROVIDER:
+                raise LedgerError(ErrorCode.NOT_FOUND, "no such red packet", field="rewardId")
+            return await sync_reward(principal.tenant_id, reward_id)
+
+        row, errors = await _attempt(run())
+        return RefreshRedPacketStatusPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)

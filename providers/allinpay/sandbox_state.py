@@ -1,0 +1,113 @@
+"""The Allinpay sandbox's memory: its keys, clock, coupon templates, issued orders and injected faults.
+
+One `SandboxState` per sandbox app; nothing here is global, so several sandboxes can run side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from providers.allinpay.signing import MD5_RSA, generate_test_keypair
+
+DEFAULT_APP_ID = "1581648210684"  # made up, in the shape of a real (numeric) appId
+FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit", "bad_signature")
+TRAN_DATE_TIME_FORMATS = ("array", "string")
+
+
+class ControlInputError(ValueError):
+    """Bad input to a `/_control` route: answered with 400 and this message."""
+
+
+@dataclass(frozen=True)
+class SandboxKeys:
+    """Throwaway RSA keys made at start: the merchant's pair (the tenant signs with the private half, the
+    sandbox verifies with the public one) and the gateway's pair (the sandbox signs its answers)."""
+
+    merchant_private_pem: str
+    merchant_public_pem: str
+    gateway_private_pem: str
+    gateway_public_pem: str
+
+    @classmethod
+    def generate(cls, bits: int = 1024) -> SandboxKeys:
+        merchant_private, merchant_public = generate_test_keypair(bits)
+        gateway_private, gateway_public = generate_test_keypair(bits)
+        return cls(merchant_private, merchant_public, gateway_private, gateway_public)
+
+
+class SandboxClock:
+    """The sandbox's own time: wall clock plus an offset that tests move."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, seconds: float) -> None:
+        self._offset += timedelta(seconds=seconds)
+
+
+@dataclass
+class Template:
+    template_id: str
+    stock: int
+    coupon_name: str
+
+
+@dataclass(frozen=True)
+class Order:
+    """An issued couponSend order, kept to answer repeats of its orderId."""
+
+    order_id: str
+    biz: dict[str, Any]  # the bizContent as received, to tell a repeat from a different order
+    tran_no: str
+    issued_at: datetime
+    template_id: str
+    num: int
+    id_type: str | None
+    member_id: str | None
+    coupons: tuple[dict[str, Any], ...]  # the answer's `list` entries
+
+
+@dataclass
+class Fault:
+    mode: str  # one of FAULT_MODES
+    remaining: int
+    delay_seconds: float = 5.0
+
+
+@dataclass
+class SandboxState:
+    app_id: str
+    keys: SandboxKeys
+    sign_variant: str = MD5_RSA
+    tran_date_time_format: str = "array"  # how answers write tranDateTime
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    templates: dict[str, Template] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    fault: Fault | None = None
+    calls: int = 0
+    last_serial: int = 0
+
+    def reset(self) -> None:
+        """Forgets everything but the appId and the keys."""
+        fresh = SandboxState(app_id=self.app_id, keys=self.keys)
+        for item in fields(self):
+            setattr(self, item.name, getattr(fresh, item.name))
+
+    def next_serial(self) -> int:
+        self.last_serial += 1
+        return self.last_serial
+
+    def take_fault(self) -> Fault | None:
+        """The fault for the next gateway call, counting it down; None when there is none."""
+        fault = self.fault
+        if fault is None:
+            return None
+        fault.remaining -= 1
+        if fault.remaining <= 0:
+            self.fault = None
+        return fault

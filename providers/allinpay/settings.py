@@ -1,0 +1,82 @@
+"""A tenant's settings for the Allinpay gateway: parsed, validated, and masked for display.
+
+The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
+{"baseUrl" (the gateway URL requests are POSTed to), "appId", "privateKeyPem" (the merchant's key, a
+secret), "providerPublicKeyPem" (the gateway's public key or certificate, to verify answers),
+"signVariant"?: "MD5_RSA" | "RSA", "version"?: "1.0", "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from providers.allinpay.signing import MD5_RSA, SIGN_VARIANTS, load_private_key, load_public_key
+from providers.http import Timeouts
+from providers.settings import SettingsInvalid, masked_copy, require_text
+
+PROVIDER = "allinpay"
+SECRET_FIELDS = ("privateKeyPem",)
+DEFAULT_VERSION = "1.0"
+_MAX_PEM_LENGTH = 20_000  # a 4096-bit key or a certificate chain fits with room to spare
+
+
+@dataclass(frozen=True)
+class AllinpaySettings:
+    base_url: str
+    app_id: str
+    private_key_pem: str
+    provider_public_key_pem: str
+    sign_variant: str
+    version: str
+    timeouts: Timeouts
+
+    def __repr__(self) -> str:
+        # The default repr would print the private key into any log line or traceback that shows us.
+        return (f"AllinpaySettings(base_url={self.base_url!r}, app_id={self.app_id!r}, "
+                f"sign_variant={self.sign_variant!r}, version={self.version!r})")
+
+
+def parse_settings(raw: dict[str, Any]) -> AllinpaySettings:
+    base_url = require_text(raw, "baseUrl", 500)
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise SettingsInvalid("baseUrl", "must be an http(s) URL")
+    private_key_pem = require_text(raw, "privateKeyPem", _MAX_PEM_LENGTH)
+    try:
+        load_private_key(private_key_pem)
+    except ValueError as error:
+        raise SettingsInvalid("privateKeyPem", f"must be an unencrypted RSA private key in PEM ({error})") from None
+    public_key_pem = require_text(raw, "providerPublicKeyPem", _MAX_PEM_LENGTH)
+    try:
+        load_public_key(public_key_pem)
+    except ValueError as error:
+        raise SettingsInvalid("providerPublicKeyPem",
+                              f"must be the gateway's RSA public key or certificate in PEM ({error})") from None
+    variant = str(raw.get("signVariant") or MD5_RSA).upper()
+    if variant not in SIGN_VARIANTS:
+        raise SettingsInvalid("signVariant", f"must be one of {', '.join(SIGN_VARIANTS)}")
+    version = str(raw.get("version") or DEFAULT_VERSION)
+    if len(version) > 10:
+        raise SettingsInvalid("version", "at most 10 characters")
+    return AllinpaySettings(
+        base_url=base_url,
+        app_id=require_text(raw, "appId", 64),
+        private_key_pem=private_key_pem,
+        provider_public_key_pem=public_key_pem,
+        sign_variant=variant,
+        version=version,
+        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
+                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+    )
+
+
+def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    return masked_copy(raw, SECRET_FIELDS)
+
+
+def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
+    value = raw.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
+        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
+    return float(value)

@@ -1,0 +1,168 @@
+"""Cash red packets through the platform's sandbox: held on the budget, paid when claimed, returned when
+refunded or failed, and never sent twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from ledger.persistence.models import Account
+from ledger.services.audit import audit
+from tests.lottery_support import CONFIGURE
+from tests.support import USER_ERRORS, GraphQLClient, TenantFixture
+
+DEFINE = f"""mutation($input: DefineRedPacketActivityInput!) {{ defineRedPacketActivity(input: $input) {{
+  activity {{ cashRedpackId type minValue {{ amount }} maxValue {{ amount }} }} {USER_ERRORS} }} }}"""
+SEND = f"""mutation($input: SendRedPacketInput!) {{ sendRedPacket(input: $input) {{
+  rewards {{ id kind status provider memberId amount {{ amount }} providerRefs details }} {USER_ERRORS} }} }}"""
+REFRESH = f"""mutation($id: ID!) {{ refreshRedPacketStatus(input: {{rewardId: $id}}) {{
+  reward {{ id status amount {{ amount }} }} {USER_ERRORS} }} }}"""
+
+
+class PlatformSandbox:
+    def __init__(self, url: str) -> None:
+        self.http = httpx.AsyncClient(base_url=url, timeout=30)
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = await self.http.post(path, json=body)
+        assert response.status_code < 300, response.text
+        return response.json() if response.content else None
+
+    async def packets(self) -> list[dict[str, Any]]:
+        return (await self.http.get("/_control/records")).json()["packets"]
+
+    async def config(self) -> dict[str, Any]:
+        return (await self.http.get("/_control/config")).json()
+
+
+@pytest.fixture
+async def platform(red_packet_sandbox_url: str) -> PlatformSandbox:
+    box = PlatformSandbox(red_packet_sandbox_url)
+    await box.post("/_control/reset", {})
+    await box.post("/_control/activities", {"cashRedpackId": 7, "type": "FIXED", "minValue": 100, "maxValue": 100})
+    await box.post("/_control/activities", {"cashRedpackId": 8, "type": "RANDOM", "minValue": 100, "maxValue": 500})
+    await box.post("/_control/balance", {"amountFen": 1_000_000})
+    return box
+
+
+@pytest.fixture
+async def funded(gql: GraphQLClient, tenant: TenantFixture, platform: PlatformSandbox) -> str:
+    settings = {**await platform.config(), "readTimeoutSeconds": 1.0}
+    data = await gql(CONFIGURE, {"input": {"provider": "red-packet", "settings": settings}}, token=tenant.admin)
+    assert data["configureProvider"]["userErrors"] == [], data
+    campaign = await gql.create_campaign(tenant.admin, name="Packets")
+    await gql.fund(tenant.admin, campaign, 10_000)
+    for cash_redpack_id, kind, low, high in ((7, "FIXED", 100, 100), (8, "RANDOM", 100, 500)):
+        defined = await gql(DEFINE, {"input": {"cashRedpackId": cash_redpack_id, "campaignId": campaign,
+                                               "type": kind, "minValue": low, "maxValue": high}}, token=tenant.admin)
+        assert defined["defineRedPacketActivity"]["userErrors"] == [], defined
+    return campaign
+
+
+async def send(gql: GraphQLClient, tenant: TenantFixture, members: list[str], key: str,
+               activity: int = 7) -> dict[str, Any]:
+    data = await gql(SEND, {"input": {"cashRedpackId": activity, "memberIds": members, "source": "MANUAL",
+                                      "idempotencyKey": key}}, token=tenant.operator)
+    return data["sendRedPacket"]
+
+
+async def refresh(gql: GraphQLClient, tenant: TenantFixture, reward_id: str) -> dict[str, Any]:
+    return (await gql(REFRESH, {"id": reward_id}, token=tenant.operator))["refreshRedPacketStatus"]
+
+
+async def budget_available() -> int:
+    budget = await Account.get(kind="CAMPAIGN_BUDGET", asset="CNY")
+    return budget.credits_posted - budget.debits_posted - budget.debits_pending
+
+
+async def wallet(member: str) -> int:
+    account = await Account.get_or_none(member_id=member, asset="CNY")
+    return 0 if account is None else account.credits_posted - account.debits_posted
+
+
+async def test_a_sent_packet_is_held_then_paid_when_claimed(gql, tenant, funded, platform):
+    sent = await send(gql, tenant, ["1001"], "k1")
+    [reward] = sent["rewards"]
+    assert sent["userErrors"] == [] and reward["kind"] == "RED_PACKET" and reward["provider"] == "red-packet"
+    assert reward["providerRefs"]["recordId"]
+    assert await budget_available() == 9_900 and await wallet("1001") == 0
+    await platform.post("/_control/clock", {"advanceSeconds": 5})
+    assert (await refresh(gql, tenant, reward["id"]))["reward"]["status"] == "ISSUED"
+    await platform.post("/_control/claim", {"uid": "1001"})
+    claimed = await refresh(gql, tenant, reward["id"])
+    assert claimed["reward"]["status"] == "CLAIMED"
+    assert await wallet("1001") == 100 and await budget_available() == 9_900
+    assert (await audit(tenant.id)).ok
+
+
+async def test_a_random_packet_holds_its_maximum_and_releases_the_rest_on_claim(gql, tenant, funded, platform):
+    [reward] = (await send(gql, tenant, ["1002"], "k1", activity=8))["rewards"]
+    assert await budget_available() == 9_500
+    await platform.post("/_control/clock", {"advanceSeconds": 5})
+    await platform.post("/_control/claim", {"uid": "1002"})
+    claimed = (await refresh(gql, tenant, reward["id"]))["reward"]
+    paid = int(claimed["amount"]["amount"])
+    assert claimed["status"] == "CLAIMED" and 100 <= paid <= 500
+    assert await wallet("1002") == paid and await budget_available() == 10_000 - paid
+    assert (await audit(tenant.id)).ok
+
+
+async def test_an_unclaimed_packet_refunded_after_expiry_returns_to_the_budget(gql, tenant, funded, platform):
+    [reward] = (await send(gql, tenant, ["1003"], "k1"))["rewards"]
+    await platform.post("/_control/clock", {"advanceSeconds": 25 * 3600})
+    refunded = await refresh(gql, tenant, reward["id"])
+    assert refunded["reward"]["status"] == "REFUNDED"
+    assert await budget_available() == 10_000 and await wallet("1003") == 0
+
+
+async def test_a_send_the_merchant_cannot_cover_fails_and_returns_the_hold(gql, tenant, funded, platform):
+    await platform.post("/_control/balance", {"amountFen": 0})
+    [reward] = (await send(gql, tenant, ["1004"], "k1"))["rewards"]
+    await platform.post("/_control/clock", {"advanceSeconds": 5})
+    failed = await refresh(gql, tenant, reward["id"])
+    assert failed["reward"]["status"] == "FAILED"
+    assert await budget_available() == 10_000
+
+
+async def test_a_send_to_many_members_makes_one_reward_and_one_packet_each(gql, tenant, funded, platform):
+    sent = await send(gql, tenant, ["2001", "2002", "2003"], "k1")
+    assert [r["memberId"] for r in sent["rewards"]] == ["2001", "2002", "2003"]
+    assert len({r["providerRefs"]["recordId"] for r in sent["rewards"]}) == 3
+    assert len(await platform.packets()) == 3 and await budget_available() == 9_700
+
+
+async def test_after_a_dropped_answer_the_packet_is_found_by_listing_and_exists_once(gql, tenant, funded, platform):
+    await platform.post("/_control/faults", {"mode": "drop_after_commit", "count": 1})
+    [reward] = (await send(gql, tenant, ["1005"], "k1"))["rewards"]
+    assert reward["providerRefs"].get("recordId")  # found by listing, though the answer was lost
+    assert len(await platform.packets()) == 1
+    again = await send(gql, tenant, ["1005"], "k1")  # the same key: a replay, never a second packet
+    assert again["rewards"][0]["id"] == reward["id"] and len(await platform.packets()) == 1
+
+
+async def test_a_lost_send_that_never_arrived_stays_unknown_with_its_reason_and_is_not_resent(
+        gql, tenant, funded, platform):
+    await platform.post("/_control/faults", {"mode": "http500", "count": 1})
+    [reward] = (await send(gql, tenant, ["1006"], "k1"))["rewards"]
+    assert reward["status"] == "UNKNOWN" and "not resent" in reward["details"]["reason"]
+    assert await platform.packets() == []
+    assert (await refresh(gql, tenant, reward["id"]))["reward"]["status"] == "UNKNOWN"
+    assert await platform.packets() == []
+
+
+@pytest.mark.parametrize(("members", "activity", "field"), [
+    (["abc"], 7, "memberIds"), ([], 7, "memberIds"), (["1001", "1001"], 7, "memberIds"), (["1001"], 99, "cashRedpackId"),
+])
+async def test_bad_sends_are_typed_errors_and_write_nothing(gql, tenant, funded, platform, members, activity, field):
+    sent = await send(gql, tenant, members, "k-bad", activity=activity)
+    assert sent["rewards"] == [] and sent["userErrors"][0]["field"] == ["input", field]
+    assert await platform.packets() == [] and await budget_available() == 10_000
+
+
+async def test_sends_are_listed_from_the_ledger(gql, tenant, funded, platform):
+    await send(gql, tenant, ["3001", "3002"], "k1")
+    listed = await gql('{ redPacketSends(filter: {cashRedpackId: 7}) { totalCount nodes { memberId } } }',
+                       token=tenant.viewer)
+    assert listed["redPacketSends"]["totalCount"] == 2

@@ -1,0 +1,341 @@
+"""The red packet platform's wire format, codes, AppSign and settings, without I/O (seed 004, PROTOCOLS.md §4):
+the status table, reading the seed's sample answers, building every endpoint's request, and parsing,
+refusing and masking a tenant's settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from ledger.domain.statuses import RewardStatus
+from ledger.ports import Accepted, Rejected, Unknown
+from providers.red_packet import codes
+from providers.red_packet.records import SendAnswer
+from providers.red_packet.sandbox_control import tenant_settings
+from providers.red_packet.sandbox_state import SandboxState
+from providers.red_packet.settings import Source, mask_settings, parse_settings, parse_source
+from providers.red_packet.signing import app_sign, minute_epoch, signing_string, verify
+from providers.red_packet.wire import (
+    STATUS_TABLE,
+    PlatformReply,
+    group_page,
+    parse_reply,
+    record_from_row,
+    record_outcome,
+    record_page,
+    resend_outcome,
+    reward_status,
+    scanned_record,
+    send_answer,
+)
+from providers.red_packet.wire_requests import (
+    OLDEST_FIRST,
+    SendsFilter,
+    group_send_body,
+    list_group_sends_body,
+    list_sends_body,
+    resend_body,
+    scan_send_body,
+    send_body,
+    update_status_body,
+    with_app_sign,
+)
+from providers.settings import MASK, SettingsInvalid
+
+# The seed's own sample answers, verbatim.
+SEED_LIST = {"errcode": 0, "errmsg": "ok", "data": [
+    {"id": "1", "act_name": "红包大派送", "type": "1", "min_value": "100", "max_value": "100", "nickname": None,
+     "mobile": None, "uid": "213", "created": None, "status": "2"}],
+    "page": {"per_page": 20, "total_count": 1, "current_page": 0, "total_page": 1}}
+SEED_GROUP_LIST = {"errcode": 0, "errmsg": "ok", "data": [
+    {"act_name": "红包大派送", "type": "1", "min_value": "100", "max_value": "100", "group_name": "我我",
+     "send_time": "123123132", "group_count": "7", "received_num": "0", "not_received_num": "0",
+     "refunded_num": "0", "failed_num": "0"}],
+    "page": {"per_page": 20, "total_count": 1, "current_page": 0, "total_page": 1}}
+SEED_COUNTS = {"errcode": 0, "errmsg": "ok", "data": {"send": 1, "success": 1}}
+SEED_SCAN = {"errcode": 0, "errmsg": "ok", "data": {"redpackData": {
+    "id": 51, "pid": 0, "uid": 794, "re_openid": "obUMWuG0Ma9hDaJ0CiA9emuNektg",
+    "mch_billno": "1260789701201601082222602541", "cash_redpack_id": 3, "send_amount": 100,
+    "send_time": 1452234126, "send_listid": "0010442823201601080407602944", "status": 2, "fail_code": "NOTENOUGH",
+    "source": 1, "group_id": 0, "shop_id": 30, "shop_sub_id": 0, "created": 1452222604, "modified": 1452234126}}}
+NOON = datetime(2026, 11, 24, 4, 0, tzinfo=UTC)
+
+
+def reply(answer: dict[str, Any]) -> PlatformReply:
+    parsed = parse_reply(200, json.dumps(answer, ensure_ascii=False).encode())
+    assert parsed is not None
+    return parsed
+
+
+def row(**changes: Any) -> dict[str, Any]:
+    return {**SEED_SCAN["data"]["redpackData"], **changes}  # type: ignore[index]
+
+
+# ---- the status table ----
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    (5, RewardStatus.PENDING), (2, RewardStatus.ISSUED), (3, RewardStatus.CLAIMED), (1, RewardStatus.FAILED),
+    (4, RewardStatus.REFUNDED)])
+def test_each_platform_status_maps_to_one_reward_status(platform: int, expected: RewardStatus) -> None:
+    assert reward_status(platform) is expected
+    assert record_from_row(row(status=str(platform))).reward_status is expected  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("platform", [0, 6, 7, -1, 99, None, True, False])
+def test_any_other_status_is_unknown_never_a_success(platform: Any) -> None:
+    assert reward_status(platform) is RewardStatus.UNKNOWN
+    assert set(STATUS_TABLE) == {1, 2, 3, 4, 5}
+
+
+def test_a_record_with_an_unmapped_status_is_kept_and_its_outcome_is_unknown() -> None:
+    record = record_from_row(row(status=6))
+    assert record is not None and record.status == 6 and record.reward_status is RewardStatus.UNKNOWN
+    assert isinstance(record_outcome(record), Unknown)
+
+
+# ---- reading answers ----
+
+
+def test_the_seeds_list_sample_reads_as_one_record_on_page_one() -> None:
+    page = record_page(reply(SEED_LIST), 20)
+    assert page is not None
+    assert (page.page, page.page_size, page.total_count, page.total_pages, page.has_next) == (1, 20, 1, 1, False)
+    [record] = page.records
+    assert (record.id, record.uid, record.status, record.reward_status, record.type) == (
+        "1", "213", 2, RewardStatus.ISSUED, 1)
+    # No send_amount in the sample: a fixed activity (min == max) still tells the amount, in fen.
+    assert (record.amount_fen, record.min_value_fen, record.max_value_fen) == (100, 100, 100)
+    assert (record.created_at, record.cash_redpack_id, record.act_name) == (None, None, "红包大派送")
+
+
+def test_a_random_activity_without_send_amount_has_no_known_amount() -> None:
+    record = record_from_row({**SEED_LIST["data"][0], "type": "2", "max_value": "500"})  # type: ignore[index]
+    assert record is not None and record.amount_fen is None
+
+
+def test_the_seeds_scan_sample_reads_every_field_and_its_notenough_is_informational() -> None:
+    record = scanned_record(reply(SEED_SCAN))
+    assert not isinstance(record, (Rejected, Unknown))
+    assert (record.id, record.uid, record.cash_redpack_id, record.amount_fen, record.status, record.source) == (
+        "51", "794", 3, 100, 2, 1)
+    assert record.created_at == datetime(2016, 1, 8, 3, 10, 4, tzinfo=UTC)
+    assert record.sent_at == datetime.fromtimestamp(1452234126, UTC)
+    assert (record.fail_code, record.failure_code) == ("NOTENOUGH", None)  # status 2: not a failure
+    assert (record.mch_billno, record.group_id, record.shop_id) == ("1260789701201601082222602541", 0, 30)
+    assert "obUMWuG0" not in repr(record)  # personal data stays out of repr
+    outcome = record_outcome(record)
+    assert isinstance(outcome, Accepted) and (outcome.status, outcome.amount) == (RewardStatus.ISSUED, 100)
+    assert outcome.refs["recordId"] == "51"
+
+
+def test_the_seeds_group_list_sample_reads_as_a_summary() -> None:
+    page = group_page(reply(SEED_GROUP_LIST), 20)
+    assert page is not None and page.total_count == 1
+    [group] = page.records
+    assert (group.group_name, group.group_count, group.received, group.not_received, group.refunded,
+            group.failed, group.type, group.min_value_fen) == ("我我", 7, 0, 0, 0, 0, 1, 100)
+    assert group.sent_at == datetime.fromtimestamp(123123132, UTC)
+
+
+@pytest.mark.parametrize(("status", "body"), [
+    (500, b'{"errcode":0}'), (200, b"<html>502 Bad Gateway</html>"), (200, b'{"errcode":0'), (200, b"[]"),
+    (200, b'{"errmsg":"ok"}'), (200, b'{"errcode":{"a":1}}'), (200, b"\xff\xfe")])
+def test_a_body_that_is_not_the_envelope_is_unreadable(status: int, body: bytes) -> None:
+    assert parse_reply(status, body) is None
+
+
+def test_errcode_may_be_a_number_or_text() -> None:
+    assert reply({"errcode": "0", "data": None}).ok and reply({"errcode": 0}).ok
+    assert reply({"errcode": "40004"}).errcode == codes.NOT_FOUND
+
+
+@pytest.mark.parametrize("rows", [[{"id": "x", "uid": "1", "status": "2"}], [{"uid": "1", "status": "2"}],
+                                  [{"id": "1", "uid": "1"}], ["not a row"], {"id": "1"}])
+def test_a_list_with_an_unreadable_row_is_unreadable_as_a_whole(rows: Any) -> None:
+    assert record_page(reply({**SEED_LIST, "data": rows}), 20) is None
+
+
+def test_a_list_without_its_page_block_is_unreadable() -> None:
+    assert record_page(reply({**SEED_LIST, "page": None}), 20) is None
+    assert record_page(reply({**SEED_LIST, "page": {"current_page": 0}}), 20) is None
+
+
+# ---- mapping answers ----
+
+
+def test_send_counts() -> None:
+    assert send_answer(reply(SEED_COUNTS)) == SendAnswer(send=1, success=1)
+    partial = send_answer(reply({"errcode": 0, "data": {"send": "3", "success": "2"}}))
+    assert isinstance(partial, SendAnswer) and partial.failed == 1 and partial.refusal is None
+
+
+@pytest.mark.parametrize("data", [None, {}, {"send": 1}, {"send": 1, "success": 2}, {"send": -1, "success": -1},
+                                  {"send": 1.5, "success": 1}, []])
+def test_success_without_readable_counts_is_unknown(data: Any) -> None:
+    assert isinstance(send_answer(reply({"errcode": 0, "data": data})), Unknown)
+
+
+def test_a_known_refusal_is_a_send_answer_with_nothing_sent() -> None:
+    answer = send_answer(reply({"errcode": 50001, "errmsg": "余额不足"}))
+    assert isinstance(answer, SendAnswer) and (answer.send, answer.success) == (0, 0)
+    assert answer.refusal is not None and (answer.refusal.code, answer.refusal.retryable) == ("50001", True)
+    bad = send_answer(reply({"errcode": "40001"}))
+    assert isinstance(bad, SendAnswer) and bad.refusal is not None and not bad.refusal.retryable
+
+
+def test_an_unknown_errcode_is_unknown_since_it_may_hide_work_done() -> None:
+    assert isinstance(send_answer(reply({"errcode": 99999, "errmsg": "系统异常"})), Unknown)
+    assert isinstance(resend_outcome(reply({"errcode": -1}), "7"), Unknown)
+    assert isinstance(scanned_record(reply({"errcode": 12345})), Unknown)
+
+
+def test_resend_outcomes() -> None:
+    resent = resend_outcome(reply(SEED_COUNTS), "7")
+    assert isinstance(resent, Accepted) and resent.status is RewardStatus.PENDING and resent.refs == {"recordId": "7"}
+    not_resent = resend_outcome(reply({"errcode": 0, "data": {"send": 1, "success": 0}}), "7")
+    assert isinstance(not_resent, Rejected) and not_resent.code == "NOT_RESENT" and not not_resent.retryable
+    refused = resend_outcome(reply({"errcode": 40003}), "7")
+    assert isinstance(refused, Rejected) and (refused.code, refused.retryable) == ("40003", False)
+
+
+@pytest.mark.parametrize(("fail_code", "retryable"), [("NOTENOUGH", True), ("SENDNUM_LIMIT", True),
+                                                      ("SYSTEMERROR", False), ("PROCESSING", False),
+                                                      ("NOT_FOUND", False), ("WHATEVER", False), ("", False)])
+def test_a_failed_record_is_a_refusal_whose_retry_safety_follows_its_fail_code(fail_code: str,
+                                                                               retryable: bool) -> None:
+    record = record_from_row(row(status=1, fail_code=fail_code))
+    assert record is not None and record.failure_code == (fail_code or None)
+    outcome = record_outcome(record)
+    assert isinstance(outcome, Rejected) and outcome.status is RewardStatus.FAILED
+    assert (outcome.code, outcome.retryable) == (fail_code or "FAILED", retryable)
+
+
+def test_code_tables() -> None:
+    assert codes.describe_fail_code("notenough").meaning_zh == "帐号余额不足"
+    assert codes.describe_errcode("0").meaning_en == "ok" and codes.describe_errcode(" 050001 ").code == "50001"
+    unknown = codes.describe_errcode("77")
+    assert (unknown.kind, unknown.retry_safe) == ("unknown", False)
+    for info in [*codes.ERRCODES.values(), *codes.FAIL_CODES.values()]:
+        assert info.meaning_zh and info.meaning_en and info.source
+
+
+# ---- requests ----
+
+
+def test_send_bodies_use_one_number_for_one_and_an_array_for_many() -> None:
+    assert send_body(30, 7, ["1001"], 6) == {"shop_id": 30, "cash_redpack_id": 7, "uid": 1001, "source": 6}
+    assert send_body(30, 7, ["1001", "1002"], 3)["uid"] == [1001, 1002]
+    assert group_send_body(30, 7, ["5"], 6)["wx_group_id"] == 5
+    assert group_send_body(30, 7, ["5", "6"], 6)["wx_group_id"] == [5, 6]
+    assert resend_body(30, "51") == {"id": 51, "shop_id": 30}
+    assert update_status_body(30, ["51", "52"]) == {"id": [51, 52], "shop_id": 30}
+    assert scan_send_body(30, 3, "obUMWuG0Ma9hDaJ0CiA9emuNektg") == {
+        "cash_redpack_id": 3, "shop_id": 30, "open_id": "obUMWuG0Ma9hDaJ0CiA9emuNektg"}
+
+
+@pytest.mark.parametrize("uids", [[], ["abc"], ["007"], ["-1"], ["0"], ["12345678901"], ["1.5"], "1001"])
+def test_bad_member_ids_are_refused_before_sending(uids: Any) -> None:
+    with pytest.raises(ValueError):
+        send_body(30, 7, uids, 6)
+
+
+@pytest.mark.parametrize("open_id", ["", "x" * 33, "含中文", "a\nb"])
+def test_bad_open_ids_are_refused(open_id: str) -> None:
+    with pytest.raises(ValueError):
+        scan_send_body(30, 3, open_id)
+
+
+def test_list_bodies_page_from_zero_cap_the_count_and_send_unix_seconds() -> None:
+    since, until = NOON, NOON + timedelta(hours=1)
+    body = list_sends_body(30, SendsFilter(uid="1001", cash_redpack_id=7, status=2, source=3, since=since,
+                                           until=until, keyword="红包"), page=3, page_size=500)
+    assert body == {"shop_id": 30, "page": 2, "count": 100, "sortStr": OLDEST_FIRST, "uid": 1001,
+                    "cash_redpack_id": 7, "status": 2, "source": 3, "keyword": "红包",
+                    "createStart": int(since.timestamp()), "createEnd": int(until.timestamp())}
+    groups = list_group_sends_body(30, cash_redpack_id=None, keyword=None, since=None, until=None, page=1,
+                                   page_size=20)
+    assert groups == {"shop_id": 30, "page": 0, "count": 20, "sortStr": {"id": "asc"}}
+
+
+@pytest.mark.parametrize("change", [{"page": 0}, {"page_size": 0}, {"filters": SendsFilter(keyword="x" * 31)},
+                                    {"filters": SendsFilter(since=datetime(2026, 1, 1))}])
+def test_bad_list_arguments_are_refused(change: dict[str, Any]) -> None:
+    arguments: dict[str, Any] = {"filters": SendsFilter(), "page": 1, "page_size": 10, **change}
+    with pytest.raises(ValueError):
+        list_sends_body(30, arguments["filters"], arguments["page"], arguments["page_size"])
+
+
+# ---- AppSign ----
+
+
+def test_app_sign_worked_example() -> None:
+    """No vector exists for seed 004; the digest below was computed with md5sum, not with this code."""
+    params = {"shop_id": 30, "cash_redpack_id": 7, "uid": [1001, 1002], "source": 6}
+    moment = datetime(2023, 11, 14, 22, 14, 37, tzinfo=UTC)
+    assert minute_epoch(moment) == 1700000040
+    assert signing_string(params, 1700000040, "test_md5_key") == "6730[1001,1002]1700000040test_md5_key"
+    assert app_sign(params, moment, "test_md5_key") == "7196dea5f099a16df8d19a70228d6dfc"
+
+
+def test_app_sign_is_added_to_the_body_and_verified_within_a_minute_either_side() -> None:
+    body = with_app_sign({"shop_id": 30, "id": 51}, moment=NOON, key="k", author_type="MD5")
+    assert body["AuthorType"] == "MD5" and len(body["AppSign"]) == 32
+    assert verify(body, NOON + timedelta(seconds=59), "k") and verify(body, NOON - timedelta(seconds=30), "k")
+    assert not verify(body, NOON + timedelta(minutes=2), "k")
+    assert not verify(body, NOON, "other-key")
+    assert not verify({**body, "id": 52}, NOON, "k")
+    assert not verify({"shop_id": 30}, NOON, "k")
+    with pytest.raises(ValueError):
+        minute_epoch(datetime(2026, 1, 1))
+
+
+# ---- settings ----
+
+
+def sandbox_config(**changes: Any) -> dict[str, Any]:
+    return {**tenant_settings(SandboxState(project_key="pk-123"), "http://127.0.0.1:8100"), **changes}
+
+
+def test_the_sandbox_config_parses() -> None:
+    settings = parse_settings(sandbox_config())
+    assert (settings.project_key, settings.shop_id, settings.auth_mode, settings.default_source) == (
+        "pk-123", 30, "none", Source.OPEN)
+    assert settings.url("/cash-redpack/scan-send") == "http://127.0.0.1:8100/v1/cash-redpack/scan-send"
+    assert parse_settings(sandbox_config(apiPrefix="", baseUrl="https://h/v1/")).url("/x") == "https://h/v1/x"
+    assert (settings.timeouts.connect_s, settings.timeouts.read_s) == (3.0, 10.0)
+    signed = parse_settings(sandbox_config(authMode="appSign", appSignKey="k", defaultSource="lottery",
+                                           shopId="31", readTimeoutSeconds=2))
+    assert (signed.signs_requests, signed.default_source, signed.shop_id, signed.timeouts.read_s) == (
+        True, Source.LOTTERY, 31, 2.0)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"baseUrl": "ftp://x"}, "baseUrl"), ({"baseUrl": None}, "baseUrl"), ({"projectKey": ""}, "projectKey"),
+    ({"projectKey": None}, "projectKey"), ({"shopId": 0}, "shopId"), ({"shopId": True}, "shopId"),
+    ({"shopId": "3a"}, "shopId"), ({"authMode": "oauth"}, "authMode"), ({"authMode": "appSign"}, "appSignKey"),
+    ({"defaultSource": 9}, "defaultSource"), ({"defaultSource": "ATM"}, "defaultSource"),
+    ({"apiPrefix": "v1"}, "apiPrefix"), ({"readTimeoutSeconds": 0}, "readTimeoutSeconds"),
+    ({"connectTimeoutSeconds": "3"}, "connectTimeoutSeconds"), ({"authorType": "x" * 33}, "authorType")])
+def test_bad_settings_name_their_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(SettingsInvalid) as caught:
+        parse_settings(sandbox_config(**change))
+    assert caught.value.field == field
+
+
+def test_masking_hides_the_project_key_and_the_app_sign_key() -> None:
+    raw = sandbox_config(authMode="appSign", appSignKey="secret-k")
+    shown = mask_settings(raw)
+    assert (shown["projectKey"], shown["appSignKey"]) == (MASK, MASK)
+    assert shown["baseUrl"] == raw["baseUrl"] and raw["projectKey"] == "pk-123"  # the original is untouched
+    assert "appSignKey" not in mask_settings(sandbox_config())
+
+
+def test_sources_by_name_or_number() -> None:
+    assert parse_source("3") is Source.LOTTERY and parse_source(6) is Source.OPEN and parse_source("scan") is Source.SCAN
+    for bad in (0, 7, True, "x", None):
+        with pytest.raises(ValueError):
+            parse_source(bad)
