@@ -13,6 +13,7 @@ a refresh finds it.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -30,6 +31,7 @@ from ledger.services.campaigns import find_campaign
 from ledger.services.rewards import change_status
 from ledger.services.transfers import create_transfer, resolve_pending
 
+log = logging.getLogger(__name__)
 PROVIDER = "red-packet"
 MAX_MEMBERS_PER_SEND = 100
 SOURCES = {"SCAN": 1, "MANUAL": 2, "DRAW": 3, "PURCHASE_GIFT": 4, "GAME": 5, "OPEN": 6}
@@ -152,15 +154,18 @@ async def _match_and_apply(tenant_id: int, gateway: RedPacketGateway, reward_id:
 
 
 async def _find_own_record(tenant_id: int, gateway: RedPacketGateway, reward: Reward) -> Any | None:
-    if isinstance(reward.provider_refs.get("recordId"), str):
-        fresh = await gateway.update_claim_status(reward.provider_refs["recordId"])
-        if fresh is not None:
-            return fresh
-    since = datetime.fromisoformat(reward.details["sentAt"]) - CLOCK_SLACK
+    # Reading the platform can fail in adapter-specific ways; a read that fails tells nothing, and the
+    # reward simply waits for the next refresh.
     try:
-        records = await gateway.find_records(uid=reward.member_id, cash_redpack_id=int(reward.details["cashRedpackId"]),
-                                             since=since)
-    except Exception:  # noqa: BLE001 - a listing that fails tells nothing; the reward waits for a refresh
+        if isinstance(reward.provider_refs.get("recordId"), str):
+            fresh = await gateway.update_claim_status(reward.provider_refs["recordId"])
+            if fresh is not None:
+                return fresh
+        since = datetime.fromisoformat(reward.details["sentAt"]) - CLOCK_SLACK
+        records = await gateway.find_records(uid=reward.member_id,
+                                             cash_redpack_id=int(reward.details["cashRedpackId"]), since=since)
+    except Exception:  # noqa: BLE001
+        log.warning("red-packet platform read failed for reward %s", reward.id, exc_info=True)
         return None
     if not isinstance(records, list):
         return None
@@ -197,8 +202,9 @@ async def _record_state(tenant_id: int, reward_id: int, record: Any | None, stat
 
 async def _move(uow: UnitOfWork, reward: Reward, status: RewardStatus, record: Any | None) -> None:
     hold = await Transfer.get_or_none(reward_id=reward.id, state=TransferState.PENDING)
+    known_fen = int(record.amount_fen) if record is not None and record.amount_fen is not None else 0
     if status is RewardStatus.CLAIMED and hold is not None and record is not None:
-        amount = min(int(record.amount_fen), hold.amount)
+        amount = min(known_fen, hold.amount)
         if amount <= 0:
             return  # a claimed packet with no readable amount is not paid on a guess
         reward.amount = amount
@@ -206,8 +212,8 @@ async def _move(uow: UnitOfWork, reward: Reward, status: RewardStatus, record: A
         await resolve_pending(uow, hold, post_amount=amount, member_id=reward.member_id)
     elif status in (RewardStatus.FAILED, RewardStatus.REFUNDED) and hold is not None:
         await resolve_pending(uow, hold, post_amount=None, member_id=reward.member_id)
-    elif status is RewardStatus.ISSUED and record is not None and 0 < int(record.amount_fen) <= reward.amount:
-        reward.amount = int(record.amount_fen)
+    elif status is RewardStatus.ISSUED and 0 < known_fen <= reward.amount:
+        reward.amount = known_fen
         await reward.save(update_fields=["amount"])
     if reward.status is not status:
         await change_status(uow, reward, status, f"platform status {record.status if record else '?'}")

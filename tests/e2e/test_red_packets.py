@@ -153,7 +153,8 @@ async def test_a_lost_send_that_never_arrived_stays_unknown_with_its_reason_and_
 
 
 @pytest.mark.parametrize(("members", "activity", "field"), [
-    (["abc"], 7, "memberIds"), ([], 7, "memberIds"), (["1001", "1001"], 7, "memberIds"), (["1001"], 99, "cashRedpackId"),
+    (["abc"], 7, "memberIds"), ([], 7, "memberIds"), (["1001", "1001"], 7, "memberIds"),
+    (["1001"], 99, "cashRedpackId"),
 ])
 async def test_bad_sends_are_typed_errors_and_write_nothing(gql, tenant, funded, platform, members, activity, field):
     sent = await send(gql, tenant, members, "k-bad", activity=activity)
