@@ -63,7 +63,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from api.demo import demo_startup, sandbox_mounts
 
     host = args.host or settings.host
-    port = args.port or settings.port
+    port = args.port if args.port is not None else settings.port  # 0 asks the OS for a free port
     if args.demo:
         mounts, sandboxes = sandbox_mounts()
         app = create_app(settings, migrate_on_start=True, on_startup=demo_startup(host, port, sandboxes),

@@ -21,7 +21,7 @@ from ledger.domain.statuses import RewardKind
 from ledger.persistence import models
 from ledger.persistence.red_packet_models import RedPacketActivity as ActivityRow
 from ledger.persistence.red_packet_models import RedPacketType
-from ledger.services import reads, red_packets
+from ledger.services import reads, red_packet_groups, red_packet_scans, red_packets
 from ledger.services.sync import sync_reward
 
 strawberry.enum(RedPacketType, description="FIXED: one amount; RANDOM: an amount within a range.")
@@ -113,6 +113,30 @@ class ResendRedPacketPayload:
 
 
 @strawberry.input
+class SendRedPacketToGroupsInput:
+    cash_redpack_id: int
+    group_ids: list[str] = strawberry.field(description="The platform's group ids (wx_group_id).")
+    idempotency_key: str
+    source: RedPacketSource | None = None
+    max_members_per_group: int = strawberry.field(
+        default=100, description="How many members' packets to hold per group before the send; the platform "
+        "names the members only afterwards.")
+
+
+@strawberry.input
+class ScanSendRedPacketInput:
+    cash_redpack_id: int
+    open_id: str = strawberry.field(description="The scanner's open id; passed to the platform, not stored.")
+    idempotency_key: str
+
+
+@strawberry.type
+class ScanSendRedPacketPayload:
+    reward: Reward | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
 class RedPacketSendFilter:
     cash_redpack_id: int | None = None
     member_id: str | None = None
@@ -128,11 +152,23 @@ class RedPacketQuery:
         f = filter or RedPacketSendFilter()
         query = reads.rewards(principal, kind=RewardKind.RED_PACKET.value, provider=red_packets.PROVIDER,
                               member_id=f.member_id[:64] if f.member_id else None,
-                              status=f.status.value if f.status else None)
+                              status=f.status.value if f.status else None).exclude(member_id="")
         if f.cash_redpack_id is not None:
             activity_rewards = [r.id for r in await query if r.details.get("cashRedpackId") == f.cash_redpack_id]
             query = query.filter(id__in=activity_rewards)
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
+        return connection_of(page, Reward.from_row, lambda row: row.id)
+
+    @strawberry.field(description="Sends to groups, from the ledger (oldest first); each is split into the "
+                      "member packets its `redPacketSends` list.")
+    async def red_packet_group_sends(self, info: Info, first: int | None = None, after: str | None = None,
+                                     cash_redpack_id: int | None = None) -> Connection[Reward]:
+        principal = principal_of(info)
+        query = reads.rewards(principal, kind=RewardKind.RED_PACKET.value, provider=red_packets.PROVIDER,
+                              member_id="")
+        groups = [r.id for r in await query if r.details.get("groupSend") and
+                  (cash_redpack_id is None or r.details.get("cashRedpackId") == cash_redpack_id)]
+        page = await reads.paginate(query.filter(id__in=groups), first=page_size(first), after=cursor_position(after))
         return connection_of(page, Reward.from_row, lambda row: row.id)
 
     @strawberry.field(description="The tenant's red-packet activities.")
@@ -178,6 +214,25 @@ class RedPacketMutation:
 
         row, errors = await _attempt(run())
         return ResendRedPacketPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(description="Operator: a packet for every member of each group. Returns one reward "
+                         "per group, split into member rewards once the platform lists the packets.")
+    async def send_red_packet_to_groups(self, info: Info, input: SendRedPacketToGroupsInput) -> SendRedPacketPayload:
+        principal = require_role(info, Role.OPERATOR, "send red packets")
+        rows, errors = await _attempt(red_packet_groups.send_to_groups(
+            principal.tenant_id, cash_redpack_id=input.cash_redpack_id, group_ids=input.group_ids,
+            source=input.source.value if input.source else None,
+            max_members_per_group=input.max_members_per_group, idempotency_key=input.idempotency_key))
+        return SendRedPacketPayload(rewards=[Reward.from_row(r) for r in rows or []], user_errors=errors)
+
+    @strawberry.mutation(description="Operator: a packet for whoever scanned the activity's code; the "
+                         "platform names the member in its answer.")
+    async def scan_send_red_packet(self, info: Info, input: ScanSendRedPacketInput) -> ScanSendRedPacketPayload:
+        principal = require_role(info, Role.OPERATOR, "send red packets")
+        row, errors = await _attempt(red_packet_scans.scan_send_red_packet(
+            principal.tenant_id, cash_redpack_id=input.cash_redpack_id, open_id=input.open_id,
+            idempotency_key=input.idempotency_key))
+        return ScanSendRedPacketPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Operator: ask the platform about a packet now and record its state.")
     async def refresh_red_packet_status(self, info: Info, input: RefreshRedPacketStatusInput

@@ -49,8 +49,18 @@ class RedPacketGateway(Protocol):
 
     async def resend(self, record_id: str) -> Any: ...
 
+    async def scan_send(self, *, cash_redpack_id: int, open_id: str) -> Any: ...
 
-async def _gateway(tenant_id: int) -> RedPacketGateway:
+    async def send_to_groups(self, *, cash_redpack_id: int, group_ids: list[str], source: str | None = None
+                             ) -> Any: ...
+
+    async def list_group_sends(self, *, cash_redpack_id: int | None = None, since: datetime | None = None) -> Any: ...
+
+    async def list_sends(self, *, cash_redpack_id: int | None = None, group_id: int | None = None,
+                         since: datetime | None = None, page: int = 1, page_size: int = 100) -> Any: ...
+
+
+async def gateway_for(tenant_id: int) -> RedPacketGateway:
     try:
         return await provider_for(tenant_id, PROVIDER)  # type: ignore[no-any-return]
     except ProviderNotConfigured as exc:
@@ -101,7 +111,7 @@ async def send_red_packets(tenant_id: int, *, cash_redpack_id: int, member_ids: 
     if activity is None:
         raise LedgerError(ErrorCode.NOT_FOUND, "no such red-packet activity (defineRedPacketActivity first)",
                           field="cashRedpackId")
-    gateway = await _gateway(tenant_id)
+    gateway = await gateway_for(tenant_id)
 
     async def record(uow: UnitOfWork) -> tuple[dict, tuple[list[Reward], bool]]:
         rewards = [await _record_send(uow, tenant_id, activity, member_id, source) for member_id in member_ids]
@@ -149,8 +159,8 @@ async def _match_and_apply(tenant_id: int, gateway: RedPacketGateway, reward_id:
     if record is None:
         reason = ("the send's answer was lost and the platform lists no packet for this member yet; not resent"
                   if unclear else "sent; the platform does not list the packet yet")
-        return await _record_state(tenant_id, reward_id, None, RewardStatus.UNKNOWN if unclear else None, reason)
-    return await _record_state(tenant_id, reward_id, record, record.reward_status, "")
+        return await record_state(tenant_id, reward_id, None, RewardStatus.UNKNOWN if unclear else None, reason)
+    return await record_state(tenant_id, reward_id, record, record.reward_status, "")
 
 
 async def _find_own_record(tenant_id: int, gateway: RedPacketGateway, reward: Reward) -> Any | None:
@@ -180,7 +190,7 @@ async def _records_linked_elsewhere(tenant_id: int, reward: Reward) -> set[str]:
     return {str(other.provider_refs["recordId"]) for other in others if other.provider_refs.get("recordId")}
 
 
-async def _record_state(tenant_id: int, reward_id: int, record: Any | None, status: RewardStatus | None,
+async def record_state(tenant_id: int, reward_id: int, record: Any | None, status: RewardStatus | None,
                         reason: str) -> Reward:
     async def work(uow: UnitOfWork) -> Reward:
         reward = await Reward.get(id=reward_id)
@@ -220,10 +230,15 @@ async def _move(uow: UnitOfWork, reward: Reward, status: RewardStatus, record: A
 
 
 async def refresh_red_packet(tenant_id: int, reward: Reward) -> Reward:
-    """Asks the platform for the packet's state now (the syncReward of red packets)."""
+    """Asks the platform for the packet's state now (the syncReward of red packets); for a group send not
+    yet split, looks for its packets again."""
     if reward.status in FINAL_STATUSES:
         return reward
-    return await _match_and_apply(tenant_id, await _gateway(tenant_id), reward.id, unclear=False)
+    if reward.details.get("groupSend"):
+        from ledger.services.red_packet_groups import split_group  # the group flow builds on this module
+
+        return await split_group(tenant_id, await gateway_for(tenant_id), reward.id, unclear=False)
+    return await _match_and_apply(tenant_id, await gateway_for(tenant_id), reward.id, unclear=False)
 
 
 async def resend_red_packet(tenant_id: int, reward_id: int, idempotency_key: str) -> Reward:
@@ -240,7 +255,7 @@ async def resend_red_packet(tenant_id: int, reward_id: int, idempotency_key: str
                                                    cash_redpack_id=int(failed.details["cashRedpackId"]))
     if activity is None:
         raise LedgerError(ErrorCode.NOT_FOUND, "the packet's activity is no longer defined", field="rewardId")
-    gateway = await _gateway(tenant_id)
+    gateway = await gateway_for(tenant_id)
 
     async def record(uow: UnitOfWork) -> tuple[dict, tuple[Reward, bool]]:
         reward = await _record_send(uow, tenant_id, activity, failed.member_id, failed.details.get("source"),
@@ -256,6 +271,7 @@ async def resend_red_packet(tenant_id: int, reward_id: int, idempotency_key: str
         return reward
     answer = await gateway.resend(str(record_id))
     if isinstance(answer, Rejected):
-        return await _record_state(tenant_id, reward.id, None, RewardStatus.FAILED,
+        return await record_state(tenant_id, reward.id, None, RewardStatus.FAILED,
                                    f"the platform refused the resend: {answer.code} {answer.message}")
     return await _match_and_apply(tenant_id, gateway, reward.id, unclear=isinstance(answer, Unknown))
+

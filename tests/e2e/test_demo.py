@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
+import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.test_lottery_instances import free_port, wait_until_healthy
+from tests.e2e.test_lottery_instances import start_service, wait_until_healthy
 
 
 async def test_the_demo_serves_a_seeded_tenant_connected_to_the_lottery_sandbox(tmp_path: Path):
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}", "LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # noqa: ASYNC220
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}"}
+    # The demo tells its tenant where the mounted sandboxes live, so it needs its port before it starts:
+    # try a few random high ports rather than 0.
+    for attempt in range(5):
+        try:
+            process, url = await start_service(["--demo"], env, tmp_path / f"demo-{attempt}.log",
+                                               port=random.randint(20000, 60000))
+            break
+        except RuntimeError:
+            continue
+    else:
+        raise AssertionError("the demo did not start on any port tried")
+    log_path = tmp_path / f"demo-{attempt}.log"
     try:
-        key = await asyncio.wait_for(asyncio.to_thread(_read_key, process), timeout=60)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        key = _read_key(log_path)
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
             await wait_until_healthy(http)  # the key is printed during start-up, before the port listens
             assert (await http.get("/graphql")).status_code == 200  # GraphiQL
             ticket = {"barCode": "DEMO-TEST-1", "outcome": "WIN", "prizeAmountFen": 2000}
@@ -39,10 +46,8 @@ async def test_the_demo_serves_a_seeded_tenant_connected_to_the_lottery_sandbox(
         process.wait(timeout=10)
 
 
-def _read_key(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = re.search(r"(rl_key_[A-Za-z0-9_\-]+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("the demo printed no API key")
+def _read_key(log_path: Path) -> str:
+    """The key is printed during start-up, before uvicorn reports its port, so it is in the log by now."""
+    found = re.search(r"(rl_key_[A-Za-z0-9_\-]+)", log_path.read_text())
+    assert found, "the demo printed no API key"
+    return found.group(1)

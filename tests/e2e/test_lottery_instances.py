@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.lottery_support import Sandbox, connect_tenant, redeem
 from tests.support import GraphQLClient, TenantFixture
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def wait_until_healthy(http: httpx.AsyncClient, attempts: int = 400) -> None:
@@ -33,22 +28,35 @@ async def wait_until_healthy(http: httpx.AsyncClient, attempts: int = 400) -> No
     raise RuntimeError("the service did not start")
 
 
+async def start_service(args: list[str], env: dict[str, str], log_path: Path, port: int = 0
+                        ) -> tuple[subprocess.Popen[bytes], str]:
+    """Starts `reward-ledger serve` and reads its port from its log. Port 0 lets the OS choose: choosing a
+    free port here and handing it over would race with every other socket this test run opens."""
+    log_file = log_path.open("w")
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args]
+    process = subprocess.Popen(command, env={**env, "LOG_LEVEL": "INFO"}, stdout=log_file,  # noqa: ASYNC220
+                               stderr=subprocess.STDOUT)
+    for _ in range(600):
+        found = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log_path.read_text())  # noqa: ASYNC240
+        if found:
+            return process, f"http://127.0.0.1:{found.group(1)}"
+        if process.poll() is not None:
+            break
+        await asyncio.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"the service did not start: {log_path.read_text()[-2000:]}")  # noqa: ASYNC240
+
+
 @pytest.fixture
-async def second_instance(database_url: str) -> AsyncIterator[GraphQLClient]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
-    # Started once and then only polled over HTTP, so the blocking Popen call costs nothing here.
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-        try:
+async def second_instance(database_url: str, tmp_path: Path) -> AsyncIterator[GraphQLClient]:
+    process, url = await start_service([], {**os.environ, "DATABASE_URL": database_url}, tmp_path / "second.log")
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             await wait_until_healthy(http)
-        except RuntimeError:
-            process.kill()
-            raise
-        yield GraphQLClient(http)
-    process.terminate()
-    process.wait(timeout=10)
+            yield GraphQLClient(http)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 async def test_two_instances_redeeming_through_one_station_never_overlap(

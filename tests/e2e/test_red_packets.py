@@ -167,3 +167,69 @@ async def test_sends_are_listed_from_the_ledger(gql, tenant, funded, platform):
     listed = await gql('{ redPacketSends(filter: {cashRedpackId: 7}) { totalCount nodes { memberId } } }',
                        token=tenant.viewer)
     assert listed["redPacketSends"]["totalCount"] == 2
+
+
+SCAN = f"""mutation($input: ScanSendRedPacketInput!) {{ scanSendRedPacket(input: $input) {{
+  reward {{ id status memberId amount {{ amount }} transfers {{ state creditAccount {{ kind memberId }} }} }}
+  {USER_ERRORS} }} }}"""
+
+
+async def test_a_scan_send_moves_the_hold_to_the_member_the_platform_names(gql, tenant, funded, platform):
+    sent = (await gql(SCAN, {"input": {"cashRedpackId": 7, "openId": "oWx-scan-1", "idempotencyKey": "s1"}},
+                      token=tenant.operator))["scanSendRedPacket"]
+    assert sent["userErrors"] == []
+    reward = sent["reward"]
+    [packet] = await platform.packets()
+    assert reward["memberId"] == str(packet["uid"])
+    states = {(t["state"], t["creditAccount"]["kind"]) for t in reward["transfers"]}
+    assert states == {("VOIDED", "PROVIDER_CLEARING"), ("PENDING", "MEMBER_WALLET")}
+    assert await budget_available() == 9_900
+    await platform.post("/_control/clock", {"advanceSeconds": 5})
+    await platform.post("/_control/claim", {"uid": str(packet["uid"])})
+    assert (await refresh(gql, tenant, reward["id"]))["reward"]["status"] == "CLAIMED"
+    assert await wallet(str(packet["uid"])) == 100
+    assert (await audit(tenant.id)).ok
+
+
+async def test_a_scan_send_refused_or_lost_keeps_the_money_safe(gql, tenant, funded, platform):
+    await platform.post("/_control/faults", {"mode": "http500", "count": 1})
+    lost = (await gql(SCAN, {"input": {"cashRedpackId": 7, "openId": "oWx-scan-2", "idempotencyKey": "s2"}},
+                      token=tenant.operator))["scanSendRedPacket"]["reward"]
+    assert lost["status"] == "UNKNOWN" and await budget_available() == 9_900  # still held, in flight
+    await platform.post("/_control/balance", {"amountFen": 0})
+    refused = (await gql(SCAN, {"input": {"cashRedpackId": 7, "openId": "oWx-scan-3", "idempotencyKey": "s3"}},
+                         token=tenant.operator))["scanSendRedPacket"]["reward"]
+    assert refused["status"] == "FAILED"  # the merchant cannot cover it: NOTENOUGH
+    assert await budget_available() == 9_900  # only the lost one is still held
+    bad = (await gql(SCAN, {"input": {"cashRedpackId": 7, "openId": "not an id!", "idempotencyKey": "s4"}},
+                     token=tenant.operator))["scanSendRedPacket"]
+    assert bad["userErrors"][0]["field"] == ["input", "openId"]
+    assert (await audit(tenant.id)).ok
+
+
+GROUPS = f"""mutation($input: SendRedPacketToGroupsInput!) {{ sendRedPacketToGroups(input: $input) {{
+  rewards {{ id status memberId amount {{ amount }} details }} {USER_ERRORS} }} }}"""
+
+
+async def test_a_group_send_is_held_for_the_group_then_split_into_member_packets(gql, tenant, funded, platform):
+    await platform.post("/_control/groups", {"groupId": 41, "name": "VIP", "uids": ["5001", "5002", "5003"]})
+    sent = (await gql(GROUPS, {"input": {"cashRedpackId": 7, "groupIds": ["41"], "idempotencyKey": "g1",
+                                         "maxMembersPerGroup": 5}}, token=tenant.operator))["sendRedPacketToGroups"]
+    assert sent["userErrors"] == []
+    [group] = sent["rewards"]
+    assert group["status"] == "VOIDED" and group["details"]["members"] == 3
+    assert await budget_available() == 9_700  # 3 × 100 held on the members' wallets; the cap released
+    members = await gql("{ redPacketSends { totalCount nodes { memberId status } } }", token=tenant.viewer)
+    assert sorted(n["memberId"] for n in members["redPacketSends"]["nodes"]) == ["5001", "5002", "5003"]
+    groups = await gql("{ redPacketGroupSends { totalCount } }", token=tenant.viewer)
+    assert groups["redPacketGroupSends"]["totalCount"] == 1
+    assert len(await platform.packets()) == 3
+    assert (await audit(tenant.id)).ok
+
+
+async def test_a_group_send_the_budget_cannot_cap_is_refused_before_any_call(gql, tenant, funded, platform):
+    await platform.post("/_control/groups", {"groupId": 42, "name": "All", "uids": ["6001"]})
+    sent = (await gql(GROUPS, {"input": {"cashRedpackId": 7, "groupIds": ["42"], "idempotencyKey": "g2",
+                                         "maxMembersPerGroup": 101}}, token=tenant.operator))["sendRedPacketToGroups"]
+    assert [e["code"] for e in sent["userErrors"]] == ["INSUFFICIENT_FUNDS"]
+    assert await platform.packets() == [] and await budget_available() == 10_000
