@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import strawberry
 
@@ -136,11 +137,39 @@ class ScanSendRedPacketPayload:
     user_errors: list[UserError]
 
 
-@strawberry.input
+@strawberry.input(description="The platform list's filters (seed 004), applied to the ledger's records.")
 class RedPacketSendFilter:
     cash_redpack_id: int | None = None
     member_id: str | None = None
     status: RewardStatus | None = None
+    type: RedPacketType | None = None
+    source: RedPacketSource | None = None
+    group_id: str | None = None
+    keyword: str | None = strawberry.field(default=None, description="Part of the activity's name.")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+def _details_filters(f: RedPacketSendFilter, named_activities: set[int] | None) -> list[Any]:
+    checks: list[Any] = []
+    if f.cash_redpack_id is not None:
+        checks.append(lambda d: d.get("cashRedpackId") == f.cash_redpack_id)
+    if f.type is not None:
+        checks.append(lambda d: d.get("type") == f.type.value)  # type: ignore[union-attr]
+    if f.source is not None:
+        checks.append(lambda d: d.get("source") == f.source.value)  # type: ignore[union-attr]
+    if f.group_id is not None:
+        checks.append(lambda d: d.get("groupId") == f.group_id)
+    if named_activities is not None:
+        checks.append(lambda d: d.get("cashRedpackId") in named_activities)
+    return checks
+
+
+async def _activity_ids_named(tenant_id: int, keyword: str | None) -> set[int] | None:
+    if keyword is None:
+        return None
+    rows = await ActivityRow.filter(tenant_id=tenant_id, name__icontains=keyword[:30])
+    return {row.cash_redpack_id for row in rows}
 
 
 @strawberry.type
@@ -152,10 +181,14 @@ class RedPacketQuery:
         f = filter or RedPacketSendFilter()
         query = reads.rewards(principal, kind=RewardKind.RED_PACKET.value, provider=red_packets.PROVIDER,
                               member_id=f.member_id[:64] if f.member_id else None,
-                              status=f.status.value if f.status else None).exclude(member_id="")
-        if f.cash_redpack_id is not None:
-            activity_rewards = [r.id for r in await query if r.details.get("cashRedpackId") == f.cash_redpack_id]
-            query = query.filter(id__in=activity_rewards)
+                              status=f.status.value if f.status else None, created_after=f.created_after,
+                              created_before=f.created_before).exclude(member_id="")
+        details_filters = _details_filters(f, await _activity_ids_named(principal.tenant_id, f.keyword))
+        if details_filters:
+            # These live in the reward's details (JSON), which SQLite and PostgreSQL query differently:
+            # filter in Python over the ids, then page in SQL.
+            matching = [r.id for r in await query if all(check(r.details) for check in details_filters)]
+            query = query.filter(id__in=matching)
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
         return connection_of(page, Reward.from_row, lambda row: row.id)
 

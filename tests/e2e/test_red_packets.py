@@ -140,6 +140,12 @@ async def test_after_a_dropped_answer_the_packet_is_found_by_listing_and_exists_
     assert len(await platform.packets()) == 1
     again = await send(gql, tenant, ["1005"], "k1")  # the same key: a replay, never a second packet
     assert again["rewards"][0]["id"] == reward["id"] and len(await platform.packets()) == 1
+    await platform.post("/_control/clock", {"advanceSeconds": 5})
+    await platform.post("/_control/claim", {"uid": "1005"})
+    assert (await refresh(gql, tenant, reward["id"]))["reward"]["status"] == "CLAIMED"
+    assert (await refresh(gql, tenant, reward["id"]))["reward"]["status"] == "CLAIMED"
+    assert await wallet("1005") == 100  # paid once
+    assert (await audit(tenant.id)).ok
 
 
 async def test_a_lost_send_that_never_arrived_stays_unknown_with_its_reason_and_is_not_resent(
@@ -162,11 +168,19 @@ async def test_bad_sends_are_typed_errors_and_write_nothing(gql, tenant, funded,
     assert await platform.packets() == [] and await budget_available() == 10_000
 
 
-async def test_sends_are_listed_from_the_ledger(gql, tenant, funded, platform):
+async def test_sends_are_listed_from_the_ledger_with_the_platforms_filters(gql, tenant, funded, platform):
     await send(gql, tenant, ["3001", "3002"], "k1")
-    listed = await gql('{ redPacketSends(filter: {cashRedpackId: 7}) { totalCount nodes { memberId } } }',
-                       token=tenant.viewer)
-    assert listed["redPacketSends"]["totalCount"] == 2
+    await send(gql, tenant, ["3003"], "k2", activity=8)
+
+    async def count(filter_: str) -> int:
+        data = await gql(f"{{ redPacketSends(filter: {filter_}) {{ totalCount }} }}", token=tenant.viewer)
+        return int(data["redPacketSends"]["totalCount"])
+
+    assert await count("{cashRedpackId: 7}") == 2
+    assert await count("{type: RANDOM}") == 1
+    assert await count("{source: MANUAL}") == 3 and await count("{source: GAME}") == 0
+    assert await count('{memberId: "3003"}') == 1
+    assert await count('{keyword: "nothing-like-this"}') == 0
 
 
 SCAN = f"""mutation($input: ScanSendRedPacketInput!) {{ scanSendRedPacket(input: $input) {{
