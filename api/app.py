@@ -19,6 +19,7 @@ from api.event_bus import event_bus_for
 from api.logs import quiet_third_party_loggers
 from api.schema import build_schema
 from api.settings import Settings
+from api.webhooks import randou_webhook
 from ledger.events import set_event_bus
 from ledger.persistence.database import migrate, open_database, ping
 from ledger.ports import set_provider_factory
@@ -88,7 +89,7 @@ def create_app(
 
     graphql = GraphQLController
     return Litestar(
-        route_handlers=[graphql, health, *extra_routes],
+        route_handlers=[graphql, health, randou_webhook, *extra_routes],
         lifespan=[lifespan],
         before_request=authenticate_graphql_request,
         # Logging is configured once by the process (api.logs), not by the framework.

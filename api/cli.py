@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     sandbox = commands.add_parser("sandbox", help="run one provider's sandbox alone")
-    sandbox.add_argument("name", help="instant-lottery, allinpay or red-packet")
+    sandbox.add_argument("name", help="instant-lottery, allinpay, red-packet, unionpay or randou")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8100)
     sandbox.set_defaults(run=cmd_sandbox)

@@ -20,6 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.coupons_api import CouponMutation, CouponQuery
+from api.draws_api import DrawMutation
 from api.errors import ApiErrorCode, invalid_argument
 from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
@@ -116,7 +117,7 @@ class RefuseUnstorableText(SchemaExtension):
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
 QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery)
 MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
-                                    RedPacketMutation)
+                                    RedPacketMutation, DrawMutation)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

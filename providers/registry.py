@@ -59,8 +59,29 @@ def _red_packet() -> ProviderModule:
                           build=RedPacketClient, sandbox=create_sandbox_app)
 
 
+def _randou() -> ProviderModule:
+    from providers.randou import settings
+    from providers.randou.sandbox import create_sandbox_app
+    from providers.randou.verifier import RandouWebhookVerifier
+
+    return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
+                          mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
+                          build=RandouWebhookVerifier, sandbox=create_sandbox_app)
+
+
+def _unionpay() -> ProviderModule:
+    from providers.unionpay import settings
+    from providers.unionpay.client import UnionPayClient
+    from providers.unionpay.sandbox import create_sandbox_app
+
+    return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
+                          mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
+                          build=UnionPayClient, sandbox=create_sandbox_app)
+
+
 _MODULES: dict[str, Callable[[], ProviderModule]] = {"instant-lottery": _instant_lottery, "allinpay": _allinpay,
-                                                     "red-packet": _red_packet}
+                                                     "red-packet": _red_packet, "randou": _randou,
+                                                     "unionpay": _unionpay}
 _http: httpx.AsyncClient | None = None
 
 

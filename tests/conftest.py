@@ -122,3 +122,19 @@ async def red_packet_sandbox_url() -> AsyncIterator[str]:
 
     async with served(create_sandbox_app()) as url:
         yield url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def unionpay_sandbox_url() -> AsyncIterator[str]:
+    from providers.unionpay.sandbox import create_sandbox_app
+
+    async with served(create_sandbox_app(key_bits=1024)) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def randou_sandbox_url() -> AsyncIterator[str]:
+    from providers.randou.sandbox import create_sandbox_app
+
+    async with served(create_sandbox_app()) as url:
+        yield url

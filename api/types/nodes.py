@@ -164,7 +164,8 @@ class Reward(Node):
 
     @strawberry.field(description="Provider-specific details of the reward (award names, validity).")
     def details(self) -> JSON:
-        return JSON(self.row.details)
+        # Sealed (encrypted) personal data is kept for replaying a request, never shown.
+        return JSON({k: v for k, v in self.row.details.items() if not k.startswith("sealed")})
 
 
 @strawberry.type(description="An entry of the append-only log: every status change and every transfer.")

@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     # Lottery tickets: one redemption per ticket at a time, and one success per ticket ever.
     TICKET_IN_PROGRESS = "TICKET_IN_PROGRESS"
     TICKET_ALREADY_REDEEMED = "TICKET_ALREADY_REDEEMED"
+    # Webhooks: a call whose nonce was already used is a replay.
+    NONCE_REUSED = "NONCE_REUSED"
     # Lottery risk controls: one code per reason a redemption is refused before the provider is called.
     RISK_SERVICE_STOPPED = "RISK_SERVICE_STOPPED"
     RISK_OUTSIDE_SERVICE_HOURS = "RISK_OUTSIDE_SERVICE_HOURS"

@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "ledger.persistence.risk_models",
     "ledger.persistence.coupon_models",
     "ledger.persistence.red_packet_models",
+    "ledger.persistence.draw_models",
 ]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"

@@ -10,13 +10,14 @@ from collections.abc import Awaitable, Callable
 
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.persistence.models import Reward
-from ledger.services import coupons, lottery, red_packets
+from ledger.services import coupons, lottery, red_packets, unionpay_draws
 
 Syncer = Callable[[int, Reward], Awaitable[Reward]]
 SYNCERS: dict[str, Syncer] = {
     lottery.PROVIDER: lottery.sync_ticket_reward,
     coupons.PROVIDER: coupons.sync_coupon_reward,
     red_packets.PROVIDER: red_packets.refresh_red_packet,
+    unionpay_draws.PROVIDER: unionpay_draws.sync_draw_reward,
 }
 
 

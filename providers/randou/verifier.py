@@ -1,0 +1,36 @@
+"""What the registry builds for a tenant: Randou is webhook-only, so the "adapter" checks and reads pushes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from ledger.ports import FlowNotSupported, Outcome, RewardSnapshot
+from providers.randou.settings import PROVIDER, RandouSettings
+from providers.randou.webhook import DrawPush, PushRefusal, check_push, parse_push
+
+
+class RandouWebhookVerifier:
+    name = PROVIDER
+
+    def __init__(self, tenant_id: int, settings: RandouSettings, http: httpx.AsyncClient | None = None) -> None:
+        self.tenant_id = tenant_id
+        self.settings = settings
+        self._http = http  # unused: Randou calls us, we never call it
+
+    def check(self, params: dict[str, str], now: datetime | None = None) -> PushRefusal | None:
+        return check_push(params, self.settings, now or datetime.now(UTC))
+
+    def parse(self, params: dict[str, str]) -> DrawPush:
+        return parse_push(params)
+
+    async def query_status(self, reward: RewardSnapshot) -> Outcome:
+        raise FlowNotSupported(PROVIDER, "query_status")
+
+    async def issue(self, *_: Any, **__: Any) -> Outcome:
+        raise FlowNotSupported(PROVIDER, "issue")
+
+    def __repr__(self) -> str:
+        return f"RandouWebhookVerifier(tenant_id={self.tenant_id}, settings={self.settings!r})"
