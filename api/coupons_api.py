@@ -11,7 +11,7 @@ from tortoise.queryset import QuerySet
 from api.context import Info, principal_of, require_role
 from api.errors import UserError
 from api.ids import decode_id_of, encode_id
-from api.mutations import _attempt, _require_id
+from api.mutations import attempt, require_id
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.nodes import Reward
 from ledger.domain.access import Principal, Role
@@ -109,7 +109,7 @@ class CouponMutation:
 
         async def run() -> models.Reward:
             request = coupons.CouponRequest(
-                campaign_id=_require_id("Campaign", "campaignId", input.campaign_id),
+                campaign_id=require_id("Campaign", "campaignId", input.campaign_id),
                 coupon_template_id=input.coupon_template_id, num=input.num, coupon_type=input.coupon_type.value,
                 oper_user_id=input.oper_user_id, member_id=input.member_id, shop_id=input.shop_id,
                 shop_code=input.shop_code, id_type=input.id_type,
@@ -117,7 +117,7 @@ class CouponMutation:
                 source_value=input.source_value, remark=input.remark)
             return await coupons.issue_coupons(principal.tenant_id, request, input.idempotency_key)
 
-        reward, errors = await _attempt(run())
+        reward, errors = await attempt(run())
         if reward is None:
             return IssueCouponsPayload(reward=None, coupons=[], user_errors=errors)
         issued = await IssuedCoupon.filter(reward_id=reward.id).order_by("id")

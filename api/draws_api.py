@@ -10,7 +10,7 @@ import strawberry
 
 from api.context import Info, require_role
 from api.errors import UserError
-from api.mutations import _attempt
+from api.mutations import attempt
 from api.scalars import MinorUnits
 from api.types.money import Money
 from api.types.nodes import Reward
@@ -65,8 +65,8 @@ def award_of(reward: models.Reward) -> DrawAward | None:
     if reward.status is not RewardStatus.ISSUED or not award:
         return None
     return DrawAward(award_type=str(award.get("awardType")), award_name=award.get("awardName"),
-                     value=Money.of(reward.amount, reward.asset), valid_from=award.get("validFrom"),
-                     valid_to=award.get("validTo"), goods_url=award.get("goodsUrl"),
+                     value=Money.of(reward.amount, reward.asset), valid_from=award.get("couponStartDate"),
+                     valid_to=award.get("couponEndDate"), goods_url=award.get("goodsUrl"),
                      description=award.get("description"))
 
 
@@ -79,7 +79,7 @@ class DrawMutation:
             activity_number=input.activity_number, qual_num=input.qual_num, qual_type=input.qual_type.value,
             qual_value=input.qual_value, member_id=input.member_id, order_amount_fen=input.order_amount,
             cert_id=input.cert_id, ic_terminal=input.ic_terminal, qr_code=input.qr_code)
-        reward, errors = await _attempt(unionpay_draws.draw_lottery(
+        reward, errors = await attempt(unionpay_draws.draw_lottery(
             principal.tenant_id, request, input.idempotency_key,
             lambda trans_number, r: DrawOrder(trans_number=trans_number, **asdict(r))))
         if reward is None:

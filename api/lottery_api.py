@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from api.context import Info, principal_of, require_operator_view, require_role
 from api.errors import ApiError, ApiErrorCode, UserError
 from api.ids import decode_id_of
-from api.mutations import _attempt
+from api.mutations import attempt
 from api.types.money import Money
 from api.types.nodes import Reward
 from ledger.domain.access import Principal, Role
@@ -224,7 +224,7 @@ class LotteryMutation:
     @strawberry.mutation(description="Operator, or a member token for itself: redeem a scanned ticket.")
     async def redeem_lottery_ticket(self, info: Info, input: RedeemLotteryTicketInput) -> RedeemLotteryTicketPayload:
         principal = _require_acting_for(info, input.member_id)
-        redemption, errors = await _attempt(lottery.redeem_ticket(
+        redemption, errors = await attempt(lottery.redeem_ticket(
             principal.tenant_id, member_id=input.member_id, bar_code=input.bar_code, user_ip=input.user_real_ip,
             station_id=input.station_id, idempotency_key=input.idempotency_key))
         if redemption is None:
@@ -243,7 +243,7 @@ class LotteryMutation:
                 raise LedgerError(ErrorCode.NOT_FOUND, "no such reward", field="rewardId")
             return await sync_reward(principal.tenant_id, reward_id)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return SyncRewardPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Admin: change a station's password at the gateway (seed §8.3; the "

@@ -9,7 +9,7 @@ import strawberry
 
 from api.context import Info, require_role
 from api.errors import UserError
-from api.mutations import _attempt
+from api.mutations import attempt
 from api.scalars import MinorUnits
 from api.types.enums import Role
 from api.types.money import Money
@@ -130,7 +130,7 @@ class LotteryRiskMutation:
     async def set_member_verification(self, info: Info, input: SetMemberVerificationInput
                                       ) -> SetMemberVerificationPayload:
         principal = require_role(info, Role.OPERATOR, "set member verification")
-        row, errors = await _attempt(lottery_risk.set_member_verification(
+        row, errors = await attempt(lottery_risk.set_member_verification(
             principal.tenant_id, input.member_id, input.real_name_verified))
         return SetMemberVerificationPayload(member_id=row.member_id if row else None,
                                             real_name_verified=row.real_name_verified if row else None,
@@ -140,13 +140,13 @@ class LotteryRiskMutation:
     async def set_lottery_risk_rules(self, info: Info, input: SetLotteryRiskRulesInput
                                      ) -> SetLotteryRiskRulesPayload:
         principal = require_role(info, Role.ADMIN, "set lottery risk rules")
-        row, errors = await _attempt(lottery_risk.set_rules(principal.tenant_id, **input.changes()))
+        row, errors = await attempt(lottery_risk.set_rules(principal.tenant_id, **input.changes()))
         return SetLotteryRiskRulesPayload(rules=LotteryRiskRules.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Admin: put a member or an IP address on the lottery blocklist, or take it off.")
     async def set_lottery_block(self, info: Info, input: SetLotteryBlockInput) -> SetLotteryBlockPayload:
         principal = require_role(info, Role.ADMIN, "manage the lottery blocklist")
-        _, errors = await _attempt(lottery_risk.set_block(
+        _, errors = await attempt(lottery_risk.set_block(
             principal.tenant_id, input.kind.value, input.value, input.blocked, input.reason or ""))
         return SetLotteryBlockPayload(user_errors=errors)
 

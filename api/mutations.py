@@ -22,7 +22,7 @@ from ledger.services import access, campaigns, rewards, transfers
 T = TypeVar("T")
 
 
-async def _attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
     """Runs a ledger command, turning its refusal into userErrors."""
     try:
         return await call, []
@@ -30,7 +30,7 @@ async def _attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
         return None, [UserError.from_ledger(error)]
 
 
-def _require_id(type_name: str, field: str, global_id: str) -> int:
+def require_id(type_name: str, field: str, global_id: str) -> int:
     db_id = decode_id_of(type_name, global_id)
     if db_id is None:
         # A malformed ID and another tenant's ID read the same: there is no such thing here.
@@ -154,7 +154,7 @@ class Mutation:
     @strawberry.mutation(description="Admin: a campaign with an empty budget of one asset.")
     async def create_campaign(self, info: Info, input: CreateCampaignInput) -> CreateCampaignPayload:
         principal = require_role(info, Role.ADMIN, "create campaigns")
-        row, errors = await _attempt(
+        row, errors = await attempt(
             campaigns.create_campaign(principal.tenant_id, input.name, input.asset, input.idempotency_key))
         return CreateCampaignPayload(campaign=Campaign.from_row(row) if row else None, user_errors=errors)
 
@@ -163,11 +163,11 @@ class Mutation:
         principal = require_role(info, Role.ADMIN, "fund campaigns")
 
         async def run() -> campaigns.FundingResult:
-            campaign_id = _require_id("Campaign", "campaignId", input.campaign_id)
+            campaign_id = require_id("Campaign", "campaignId", input.campaign_id)
             return await campaigns.fund_campaign(principal.tenant_id, campaign_id, input.amount,
                                                  input.idempotency_key, expected_asset=input.asset)
 
-        result, errors = await _attempt(run())
+        result, errors = await attempt(run())
         if result is None:
             return FundCampaignPayload(campaign=None, transfer=None, user_errors=errors)
         return FundCampaignPayload(campaign=Campaign.from_row(result.campaign),
@@ -178,14 +178,14 @@ class Mutation:
         principal = require_role(info, Role.OPERATOR, "grant rewards")
 
         async def run() -> models.Reward:
-            campaign_id = _require_id("Campaign", "campaignId", input.campaign_id)
+            campaign_id = require_id("Campaign", "campaignId", input.campaign_id)
             return await rewards.grant_reward(
                 principal.tenant_id, campaign_id=campaign_id, member_id=input.member_id, amount=input.amount,
                 idempotency_key=input.idempotency_key, hold=input.hold,
                 hold_timeout_s=input.hold_timeout_seconds, expected_asset=input.asset,
             )
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return GrantRewardPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Operator: post (all or part) or void a held reward.")
@@ -193,11 +193,11 @@ class Mutation:
         principal = require_role(info, Role.OPERATOR, "settle rewards")
 
         async def run() -> models.Reward:
-            reward_id = _require_id("Reward", "rewardId", input.reward_id)
+            reward_id = require_id("Reward", "rewardId", input.reward_id)
             return await rewards.settle_reward(principal.tenant_id, reward_id, input.action,
                                                input.idempotency_key, amount=input.amount)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return SettleRewardPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Operator: correct a posted transfer with a linked one the other way.")
@@ -205,16 +205,16 @@ class Mutation:
         principal = require_role(info, Role.OPERATOR, "reverse transfers")
 
         async def run() -> models.Transfer:
-            transfer_id = _require_id("Transfer", "transferId", input.transfer_id)
+            transfer_id = require_id("Transfer", "transferId", input.transfer_id)
             return await transfers.reverse_transfer(principal.tenant_id, transfer_id, input.idempotency_key)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return ReverseTransferPayload(transfer=Transfer.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Operator: a token a member's app uses to read that member's data only.")
     async def issue_member_token(self, info: Info, input: IssueMemberTokenInput) -> IssueMemberTokenPayload:
         principal = require_role(info, Role.OPERATOR, "issue member tokens")
-        issued, errors = await _attempt(
+        issued, errors = await attempt(
             access.issue_member_token(principal.tenant_id, input.member_id, input.ttl_seconds))
         token, expires_at = issued if issued else (None, None)
         return IssueMemberTokenPayload(token=token, expires_at=expires_at, user_errors=errors)
@@ -222,7 +222,7 @@ class Mutation:
     @strawberry.mutation(description="Admin: a new operator API key for this tenant.")
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         principal = require_role(info, Role.ADMIN, "manage API keys")
-        created, errors = await _attempt(
+        created, errors = await attempt(
             access.create_api_key(principal.tenant_id, input.role, input.label))
         if created is None:
             return CreateApiKeyPayload(api_key=None, secret=None, user_errors=errors)
@@ -234,8 +234,8 @@ class Mutation:
         principal = require_role(info, Role.ADMIN, "manage API keys")
 
         async def run() -> models.ApiKey:
-            key_id = _require_id("ApiKey", "apiKeyId", input.api_key_id)
+            key_id = require_id("ApiKey", "apiKeyId", input.api_key_id)
             return await access.revoke_api_key(principal.tenant_id, key_id)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return RevokeApiKeyPayload(api_key=ApiKey.from_row(row) if row else None, user_errors=errors)

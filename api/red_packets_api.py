@@ -10,7 +10,7 @@ import strawberry
 
 from api.context import Info, principal_of, require_role
 from api.errors import UserError
-from api.mutations import _attempt, _require_id
+from api.mutations import attempt, require_id
 from api.scalars import MinorUnits
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.enums import RewardStatus
@@ -222,17 +222,17 @@ class RedPacketMutation:
         async def run() -> ActivityRow:
             return await red_packets.define_activity(
                 principal.tenant_id, cash_redpack_id=input.cash_redpack_id,
-                campaign_id=_require_id("Campaign", "campaignId", input.campaign_id), name=input.name or "",
+                campaign_id=require_id("Campaign", "campaignId", input.campaign_id), name=input.name or "",
                 packet_type=input.type, min_fen=input.min_value, max_fen=input.max_value)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return DefineRedPacketActivityPayload(activity=RedPacketActivity.from_row(row) if row else None,
                                               user_errors=errors)
 
     @strawberry.mutation(description="Operator: send an activity's packet to each member (platform uids).")
     async def send_red_packet(self, info: Info, input: SendRedPacketInput) -> SendRedPacketPayload:
         principal = require_role(info, Role.OPERATOR, "send red packets")
-        rows, errors = await _attempt(red_packets.send_red_packets(
+        rows, errors = await attempt(red_packets.send_red_packets(
             principal.tenant_id, cash_redpack_id=input.cash_redpack_id, member_ids=input.member_ids,
             source=input.source.value if input.source else None, idempotency_key=input.idempotency_key))
         return SendRedPacketPayload(rewards=[Reward.from_row(r) for r in rows or []], user_errors=errors)
@@ -242,17 +242,17 @@ class RedPacketMutation:
         principal = require_role(info, Role.OPERATOR, "resend red packets")
 
         async def run() -> models.Reward:
-            reward_id = _require_id("Reward", "rewardId", input.reward_id)
+            reward_id = require_id("Reward", "rewardId", input.reward_id)
             return await red_packets.resend_red_packet(principal.tenant_id, reward_id, input.idempotency_key)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return ResendRedPacketPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Operator: a packet for every member of each group. Returns one reward "
                          "per group, split into member rewards once the platform lists the packets.")
     async def send_red_packet_to_groups(self, info: Info, input: SendRedPacketToGroupsInput) -> SendRedPacketPayload:
         principal = require_role(info, Role.OPERATOR, "send red packets")
-        rows, errors = await _attempt(red_packet_groups.send_to_groups(
+        rows, errors = await attempt(red_packet_groups.send_to_groups(
             principal.tenant_id, cash_redpack_id=input.cash_redpack_id, group_ids=input.group_ids,
             source=input.source.value if input.source else None,
             max_members_per_group=input.max_members_per_group, idempotency_key=input.idempotency_key))
@@ -262,7 +262,7 @@ class RedPacketMutation:
                          "platform names the member in its answer.")
     async def scan_send_red_packet(self, info: Info, input: ScanSendRedPacketInput) -> ScanSendRedPacketPayload:
         principal = require_role(info, Role.OPERATOR, "send red packets")
-        row, errors = await _attempt(red_packet_scans.scan_send_red_packet(
+        row, errors = await attempt(red_packet_scans.scan_send_red_packet(
             principal.tenant_id, cash_redpack_id=input.cash_redpack_id, open_id=input.open_id,
             idempotency_key=input.idempotency_key))
         return ScanSendRedPacketPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)
@@ -273,11 +273,11 @@ class RedPacketMutation:
         principal = require_role(info, Role.OPERATOR, "refresh red packets")
 
         async def run() -> models.Reward:
-            reward_id = _require_id("Reward", "rewardId", input.reward_id)
+            reward_id = require_id("Reward", "rewardId", input.reward_id)
             reward = await models.Reward.get_or_none(id=reward_id, tenant_id=principal.tenant_id)
             if reward is None or reward.provider != red_packets.PROVIDER:
                 raise LedgerError(ErrorCode.NOT_FOUND, "no such red packet", field="rewardId")
             return await sync_reward(principal.tenant_id, reward_id)
 
-        row, errors = await _attempt(run())
+        row, errors = await attempt(run())
         return RefreshRedPacketStatusPayload(reward=Reward.from_row(row) if row else None, user_errors=errors)

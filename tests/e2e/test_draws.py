@@ -17,7 +17,7 @@ from tests.support import USER_ERRORS, GraphQLClient, TenantFixture
 
 DRAW = f"""mutation($input: DrawLotteryInput!) {{ drawLottery(input: $input) {{
   reward {{ id kind status provider memberId amount {{ amount asset }} details }}
-  award {{ awardType awardName value {{ amount asset }} }} {USER_ERRORS} }} }}"""
+  award {{ awardType awardName value {{ amount asset }} validFrom validTo }} {USER_ERRORS} }} }}"""
 SYNC = f"""mutation($id: ID!) {{ syncReward(input: {{rewardId: $id}}) {{ reward {{ status }} {USER_ERRORS} }} }}"""
 MOBILE = "13800138000"
 
@@ -69,6 +69,7 @@ async def test_a_mall_coupon_award_moves_coupons_and_no_award_is_not_won(gql, te
                            "extAcctId": "CPN-9"}])
     won = (await gql(DRAW, draw_input("d1"), token=tenant.operator))["drawLottery"]
     assert won["award"]["value"] == {"amount": "2", "asset": "COUPON:CPN-9"}
+    assert won["award"]["awardName"] == "满50减10" and won["award"]["validTo"]
     assert await balance("m1", "COUPON:CPN-9") == 2
     await pool(unionpay, [], no_award=1)
     lost = (await gql(DRAW, draw_input("d2"), token=tenant.operator))["drawLottery"]
@@ -153,8 +154,11 @@ async def test_not_won_expired_and_goods_order_results(gql, tenant, randou):
     await push(randou, goods)
     await push(randou, {**goods, "uid": "u-5", "serialNo": "S-5",
                         "prize": {**goods["prize"], "order_result": "fail"}})
+    free = {**CREDITS_WON, "uid": "u-6", "serialNo": "S-6", "prize": {"type": "FREE_DRAW", "name": "再来一次"}}
+    assert (await push(randou, free, method="GET"))["body"] == "success"
     statuses = {r.member_id: r.status.value for r in await Reward.all()}
-    assert statuses == {"u-2": "NOT_WON", "u-3": "EXPIRED", "u-4": "ISSUED", "u-5": "FAILED"}
+    assert statuses == {"u-2": "NOT_WON", "u-3": "EXPIRED", "u-4": "ISSUED", "u-5": "FAILED", "u-6": "ISSUED"}
+    assert await Account.filter(member_id="u-6").count() == 0  # a free draw records the draw, moves nothing
     assert await balance("u-4", "GOODS:CUP") == 1 and await balance("u-5", "GOODS:CUP") == 0
 
 
