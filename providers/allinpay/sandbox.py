@@ -22,14 +22,9 @@ from providers.allinpay import codes
 from providers.allinpay.sandbox_control import GATEWAY_PATH, control_routes
 from providers.allinpay.sandbox_coupons import coupon_send
 from providers.allinpay.sandbox_envelope import Answer, check_request, read_form, refusal, signed_envelope
-from providers.allinpay.sandbox_faults import (
-    FAULTS_AFTER_WORK,
-    CutShortResponse,
-    broken_sign,
-    fault_instead_of_work,
-)
-from providers.allinpay.sandbox_state import DEFAULT_APP_ID, ControlInputError, SandboxKeys, SandboxState
+from providers.allinpay.sandbox_state import DEFAULT_APP_ID, ControlInputError, Fault, SandboxKeys, SandboxState
 from providers.allinpay.wire import COUPON_SEND
+from providers.sandbox_support import SIGNED_FAULTS_AFTER_WORK, answer_with_fault, broken_signature, control_input_error
 
 Method = Callable[[SandboxState, dict[str, Any]], Answer]
 METHODS: dict[str, Method] = {COUPON_SEND: coupon_send}
@@ -48,23 +43,21 @@ def create_sandbox_app(*, app_id: str = DEFAULT_APP_ID, key_bits: int = 1024) ->
 
     # logging_config=None: the process that runs the sandbox configures logging, not the framework.
     app = Litestar(route_handlers=[gateway, *control_routes(state)], openapi_config=None, logging_config=None,
-                   exception_handlers={ControlInputError: _control_input_error})
+                   exception_handlers={ControlInputError: control_input_error})
     app.state.sandbox = state
     return app
 
 
 async def answer_gateway_call(state: SandboxState, body: bytes) -> Response:
     state.calls += 1
-    fault = state.take_fault()
-    if fault is not None and fault.mode not in FAULTS_AFTER_WORK:
-        return await fault_instead_of_work(fault)
-    envelope = signed_envelope(state, _process(state, body))
-    if fault is not None and fault.mode == "bad_signature":  # the work above is done and kept
-        envelope = broken_sign(envelope)
-    payload = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if fault is not None and fault.mode == "drop_after_commit":  # likewise: done, but the answer is lost
-        return CutShortResponse(payload, media_type=JSON)
-    return Response(payload, status_code=200, media_type=JSON)
+
+    async def work(fault: Fault | None) -> bytes:
+        envelope = signed_envelope(state, _process(state, body))
+        if fault is not None and fault.mode == "bad_signature":  # the work above is done and kept
+            envelope = broken_signature(envelope, "sign")
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON, after_work=SIGNED_FAULTS_AFTER_WORK)
 
 
 def _process(state: SandboxState, body: bytes) -> Answer:
@@ -75,7 +68,3 @@ def _process(state: SandboxState, body: bytes) -> Answer:
     if method is None:
         return refusal(codes.METHOD_UNKNOWN)
     return method(state, checked.biz)
-
-
-def _control_input_error(_: Request, error: ControlInputError) -> Response:
-    return Response({"error": str(error)}, status_code=400, media_type=JSON)

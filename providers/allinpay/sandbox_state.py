@@ -6,18 +6,16 @@ One `SandboxState` per sandbox app; nothing here is global, so several sandboxes
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from providers.allinpay.signing import MD5_RSA, generate_test_keypair
+from providers.sandbox_support import SIGNED_FAULT_MODES, Fault, FaultSlot, SandboxClock
+from providers.sandbox_support import ControlInputError as ControlInputError
 
 DEFAULT_APP_ID = "1581648210684"  # made up, in the shape of a real (numeric) appId
-FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit", "bad_signature")
+FAULT_MODES = SIGNED_FAULT_MODES
 TRAN_DATE_TIME_FORMATS = ("array", "string")
-
-
-class ControlInputError(ValueError):
-    """Bad input to a `/_control` route: answered with 400 and this message."""
 
 
 @dataclass(frozen=True)
@@ -35,19 +33,6 @@ class SandboxKeys:
         merchant_private, merchant_public = generate_test_keypair(bits)
         gateway_private, gateway_public = generate_test_keypair(bits)
         return cls(merchant_private, merchant_public, gateway_private, gateway_public)
-
-
-class SandboxClock:
-    """The sandbox's own time: wall clock plus an offset that tests move."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -73,14 +58,7 @@ class Order:
 
 
 @dataclass
-class Fault:
-    mode: str  # one of FAULT_MODES
-    remaining: int
-    delay_seconds: float = 5.0
-
-
-@dataclass
-class SandboxState:
+class SandboxState(FaultSlot):
     app_id: str
     keys: SandboxKeys
     sign_variant: str = MD5_RSA
@@ -101,13 +79,3 @@ class SandboxState:
     def next_serial(self) -> int:
         self.last_serial += 1
         return self.last_serial
-
-    def take_fault(self) -> Fault | None:
-        """The fault for the next gateway call, counting it down; None when there is none."""
-        fault = self.fault
-        if fault is None:
-            return None
-        fault.remaining -= 1
-        if fault.remaining <= 0:
-            self.fault = None
-        return fault

@@ -18,12 +18,12 @@ from litestar.handlers import HTTPRouteHandler
 from providers.instant_lottery.sandbox_calls import BadParams, GatewayCall, Operation, Reply, refusal
 from providers.instant_lottery.sandbox_control import control_routes
 from providers.instant_lottery.sandbox_envelope import check_envelope, form_readings
-from providers.instant_lottery.sandbox_faults import CutShortResponse, fault_instead_of_work
 from providers.instant_lottery.sandbox_queries import award_detail, award_summary, get_count, get_prize, reset_count
 from providers.instant_lottery.sandbox_redeem import third_award
 from providers.instant_lottery.sandbox_reports import award_report, balance_report, sales_report, trace_report
 from providers.instant_lottery.sandbox_session import change_password, login, session_refusal, station_to_log_in
-from providers.instant_lottery.sandbox_state import ControlInputError, SandboxState
+from providers.instant_lottery.sandbox_state import ControlInputError, Fault, SandboxState
+from providers.sandbox_support import answer_with_fault, control_input_error
 
 LOGIN_PATH = "/proxy/station/login"
 GATEWAY_OPERATIONS: dict[str, Operation] = {
@@ -49,7 +49,7 @@ def create_sandbox_app(*, app_key: str = "sandbox-app-key", app_secret: str = "s
     handlers = [_gateway_route(state, path, operation) for path, operation in GATEWAY_OPERATIONS.items()]
     # logging_config=None: the process that runs the sandbox configures logging, not the framework.
     app = Litestar(route_handlers=[*handlers, *control_routes(state)], openapi_config=None, logging_config=None,
-                   exception_handlers={ControlInputError: _control_input_error})
+                   exception_handlers={ControlInputError: control_input_error})
     app.state.sandbox = state
     return app
 
@@ -66,14 +66,12 @@ def _gateway_route(state: SandboxState, path: str, operation: Operation) -> HTTP
 async def answer_gateway_call(state: SandboxState, request: Request, operation: Operation, *,
                               needs_session: bool) -> Response:
     state.calls += 1
-    fault = state.take_fault()
-    if fault is not None and fault.mode != "drop_after_commit":
-        return await fault_instead_of_work(fault)
-    reply = await _process(state, await request.body(), operation, needs_session=needs_session)
-    payload = json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
-    if fault is not None:  # drop_after_commit: the work above is done and kept
-        return CutShortResponse(payload, media_type=JSON)
-    return Response(payload, status_code=200, media_type=JSON)
+
+    async def work(_: Fault | None) -> bytes:
+        reply = await _process(state, await request.body(), operation, needs_session=needs_session)
+        return json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
+
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON)  # only drop_after_commit works
 
 
 async def _process(state: SandboxState, body: bytes, operation: Operation, *, needs_session: bool) -> Reply:
@@ -111,7 +109,3 @@ async def _one_at_a_time_per_station(state: SandboxState, station_id: str, opera
         return refusal(error.ret)
     finally:
         state.busy_stations.discard(station_id)
-
-
-def _control_input_error(_: Request, error: ControlInputError) -> Response:
-    return Response({"error": str(error)}, status_code=400, media_type=JSON)

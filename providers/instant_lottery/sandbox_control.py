@@ -7,14 +7,14 @@ Bad input is a ControlInputError, answered 400 with `{"error": ...}`.
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from providers import sandbox_support
 from providers.instant_lottery.sandbox_session import expire_all_tokens
 from providers.instant_lottery.sandbox_state import (
     CLIENT_VERSION,
@@ -23,7 +23,6 @@ from providers.instant_lottery.sandbox_state import (
     TERMINAL_TYPE,
     TICKET_OUTCOMES,
     ControlInputError,
-    Fault,
     Redemption,
     SandboxState,
     Ticket,
@@ -33,29 +32,13 @@ from providers.instant_lottery.sandbox_state import (
     updated_rules,
 )
 from providers.instant_lottery.signing import BEIJING
+from providers.sandbox_support import TEN_YEARS_S, config_route, fault_and_reset_routes, is_number
 
-CONFIG_PATH = "/_control/config"
 DEFAULT_GAME_NAME = "刮刮乐"
-_TEN_YEARS_S = 10 * 365 * 86400
 
 
 def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
     """The control handlers, bound to one sandbox's state."""
-
-    @get(CONFIG_PATH, include_in_schema=False)
-    async def config(request: Request) -> dict[str, Any]:
-        return tenant_settings(state, sandbox_base_url(request))
-
-    @post("/_control/faults", status_code=200, include_in_schema=False)
-    async def faults(request: Request) -> dict[str, Any]:
-        state.fault = fault_from(await read_json(request))
-        fault = state.fault
-        return {"mode": fault.mode if fault else "none", "count": fault.remaining if fault else 0}
-
-    @post("/_control/reset", status_code=200, include_in_schema=False)
-    async def reset() -> dict[str, Any]:
-        state.reset()
-        return {"reset": True}
 
     @get("/_control/records", include_in_schema=False)
     async def records() -> dict[str, Any]:
@@ -90,34 +73,13 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
     async def expire_tokens() -> dict[str, Any]:
         return {"expired": expire_all_tokens(state)}
 
-    return [config, faults, reset, records, tickets, show_rules, change_rules, show_clock, move_clock,
-            expire_tokens]
+    return [config_route(lambda base_url: tenant_settings(state, base_url)),
+            *fault_and_reset_routes(state, FAULT_MODES, read=read_json), records, tickets, show_rules, change_rules,
+            show_clock, move_clock, expire_tokens]
 
 
-async def read_json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError as error:
-        raise ControlInputError(f"the body must be a JSON object: {error}") from None
-    if not isinstance(data, dict):
-        raise ControlInputError("the body must be a JSON object")
-    return data
-
-
-def sandbox_base_url(request: Request) -> str:
-    """This sandbox's URL root: the request's URL without the config route, so it stays right when the
-    sandbox is mounted under a prefix. The server's raw path is preferred because a mounting router may
-    have stripped its prefix from `path`."""
-    scope = request.scope
-    root_path = scope.get("root_path", "")
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else root_path + scope["path"]
-    path = path.rstrip("/")
-    prefix = path[: -len(CONFIG_PATH)] if path.endswith(CONFIG_PATH) else root_path
-    if root_path and not prefix.startswith(root_path):
-        prefix = root_path + prefix  # behind a proxy that strips root_path before the server sees the path
-    return f"{request.url.scheme}://{request.url.netloc}{prefix}"
+# A body that is not JSON is refused with the parser's reason; one nested too deep is not caught here.
+read_json = partial(sandbox_support.read_json, catch=(ValueError,))
 
 
 def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
@@ -126,21 +88,6 @@ def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
                 for station in state.stations.values()]
     return {"baseUrl": base_url, "appKey": state.app_key, "appSecret": state.app_secret, "signMethod": "MD5",
             "stations": stations, "defaultStationId": stations[0]["stationId"]}
-
-
-def fault_from(data: dict[str, Any]) -> Fault | None:
-    mode = data.get("mode")
-    if mode == "none":
-        return None
-    if mode not in FAULT_MODES:
-        raise ControlInputError(f"mode must be one of {['none', *FAULT_MODES]}")
-    count = data.get("count", 1)
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
-        raise ControlInputError("count must be a whole number from 1 to 1000")
-    delay = data.get("delaySeconds", 5.0)
-    if not _is_number(delay) or not 0 <= delay <= 300:
-        raise ControlInputError("delaySeconds must be a number of seconds from 0 to 300")
-    return Fault(mode=mode, remaining=count, delay_seconds=float(delay))
 
 
 def ticket_from(data: dict[str, Any], now: datetime) -> Ticket:
@@ -194,7 +141,7 @@ def move_clock_as_asked(state: SandboxState, data: dict[str, Any]) -> None:
         raise ControlInputError('give exactly one of "advanceSeconds" and "set"')
     if "advanceSeconds" in data:
         seconds = data["advanceSeconds"]
-        if not _is_number(seconds) or abs(seconds) > _TEN_YEARS_S:
+        if not is_number(seconds) or abs(seconds) > TEN_YEARS_S:
             raise ControlInputError("advanceSeconds must be a number of seconds (at most ten years)")
         state.clock.advance(float(seconds))
         return
@@ -210,7 +157,7 @@ def _moment(value: Any) -> datetime:
     except ValueError:
         raise ControlInputError('"set" must be an ISO-8601 time such as 2026-11-24T12:00:00+08:00') from None
     moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)
-    if abs((moment - datetime.now(UTC)).total_seconds()) > _TEN_YEARS_S:
+    if abs((moment - datetime.now(UTC)).total_seconds()) > TEN_YEARS_S:
         raise ControlInputError('"set" must be within ten years of today')
     return moment
 
@@ -224,7 +171,3 @@ def redemption_json(redemption: Redemption) -> dict[str, Any]:
 
 def iso_beijing(moment: datetime) -> str:
     return moment.astimezone(BEIJING).isoformat(timespec="seconds")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -9,10 +9,13 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from providers.instant_lottery.signing import BEIJING
+from providers.sandbox_support import FAULT_MODES as FAULT_MODES
+from providers.sandbox_support import ControlInputError as ControlInputError
+from providers.sandbox_support import Fault, FaultSlot, SandboxClock
 
 SEEDED_STATION_IDS = ("21010001", "21010002")
 SEEDED_CLERK_IDS = ("0", "1")  # seed §8.2: every station gets clerks 0 and 1
@@ -23,32 +26,11 @@ SOLD_CITY = "沈阳市"  # 2101xxxx: Liaoning (21), Shenyang (01)
 TICKET_PRICE_YUAN = 10
 FOREIGN_STATION_ID = "99999999"  # where REDEEMED tickets were cashed, outside this sandbox
 TICKET_OUTCOMES = ("WIN", "LOSE", "UNSOLD", "REDEEMED", "OTHER_PROVINCE")
-FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit")
-
-
-class ControlInputError(ValueError):
-    """Bad input to a `/_control` route: answered with 400 and this message."""
 
 
 def serial_no_for(station_id: str) -> str:
     """The hardware serial number `/_control/config` hands out for a station."""
     return f"SANDBOX-SN-{station_id}"
-
-
-class SandboxClock:
-    """The sandbox's own time: wall clock plus an offset that tests move."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
-
-    def set(self, moment: datetime) -> None:
-        self._offset = moment - datetime.now(UTC)
 
 
 def beijing_date(moment: datetime) -> date:
@@ -230,20 +212,13 @@ class UserActivity:
     failures_by_day: dict[date, int] = field(default_factory=dict)
 
 
-@dataclass
-class Fault:
-    mode: str  # one of FAULT_MODES
-    remaining: int
-    delay_seconds: float = 5.0
-
-
 def _seeded_stations() -> dict[str, Station]:
     return {station_id: Station(station_id, {clerk: INITIAL_PASSWORD for clerk in SEEDED_CLERK_IDS})
             for station_id in SEEDED_STATION_IDS}
 
 
 @dataclass
-class SandboxState:
+class SandboxState(FaultSlot):
     app_key: str
     app_secret: str
     clock: SandboxClock = field(default_factory=SandboxClock)
@@ -271,13 +246,3 @@ class SandboxState:
 
     def user(self, user_id: str) -> UserActivity:
         return self.users.setdefault(user_id, UserActivity())
-
-    def take_fault(self) -> Fault | None:
-        """The fault for the next gateway call, counting it down; None when there is none."""
-        fault = self.fault
-        if fault is None:
-            return None
-        fault.remaining -= 1
-        if fault.remaining <= 0:
-            self.fault = None
-        return fault

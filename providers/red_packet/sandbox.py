@@ -22,7 +22,6 @@ from litestar.handlers import HTTPRouteHandler
 from providers.red_packet import codes
 from providers.red_packet.sandbox_calls import BadParams, Operation, Reply, refusal
 from providers.red_packet.sandbox_control import control_routes
-from providers.red_packet.sandbox_faults import CutShortResponse, fault_instead_of_work
 from providers.red_packet.sandbox_lists import list_group_sends, list_sends
 from providers.red_packet.sandbox_sending import (
     resend_packet,
@@ -31,7 +30,7 @@ from providers.red_packet.sandbox_sending import (
     send_to_members,
     update_status,
 )
-from providers.red_packet.sandbox_state import ControlInputError, Rules, SandboxState
+from providers.red_packet.sandbox_state import ControlInputError, Fault, Rules, SandboxState
 from providers.red_packet.settings import DEFAULT_API_PREFIX
 from providers.red_packet.signing import verify
 from providers.red_packet.wire_requests import (
@@ -43,6 +42,7 @@ from providers.red_packet.wire_requests import (
     SEND,
     UPDATE_STATUS,
 )
+from providers.sandbox_support import answer_with_fault, control_input_error
 
 PLATFORM_OPERATIONS: dict[str, Operation] = {
     SEND: send_to_members,
@@ -68,7 +68,7 @@ def create_sandbox_app(*, project_key: str = "sandbox-project-key", app_sign_key
     handlers = [_platform_route(state, path, operation) for path, operation in PLATFORM_OPERATIONS.items()]
     # logging_config=None: the process that runs the sandbox configures logging, not the framework.
     app = Litestar(route_handlers=[*handlers, *control_routes(state)], openapi_config=None, logging_config=None,
-                   exception_handlers={ControlInputError: _control_input_error})
+                   exception_handlers={ControlInputError: control_input_error})
     app.state.sandbox = state
     return app
 
@@ -83,14 +83,12 @@ def _platform_route(state: SandboxState, path: str, operation: Operation) -> HTT
 
 async def answer_platform_call(state: SandboxState, request: Request, operation: Operation) -> Response[Any]:
     state.calls += 1
-    fault = state.take_fault()
-    if fault is not None and fault.mode != "drop_after_commit":
-        return await fault_instead_of_work(fault)
-    reply = _process(state, request.query_params.get("db"), await request.body(), operation)
-    payload = json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
-    if fault is not None:  # drop_after_commit: the work above is done and kept
-        return CutShortResponse(payload, media_type=JSON)
-    return Response(payload, status_code=200, media_type=JSON)
+
+    async def work(_: Fault | None) -> bytes:
+        reply = _process(state, request.query_params.get("db"), await request.body(), operation)
+        return json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
+
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON)  # only drop_after_commit works
 
 
 def _process(state: SandboxState, db: str | None, body: bytes, operation: Operation) -> Reply:
@@ -111,7 +109,3 @@ def _process(state: SandboxState, db: str | None, body: bytes, operation: Operat
         return operation(state, params)
     except BadParams as error:
         return refusal(error.errcode)
-
-
-def _control_input_error(_: Request, error: ControlInputError) -> Response[Any]:
-    return Response({"error": str(error)}, status_code=400, media_type=JSON)

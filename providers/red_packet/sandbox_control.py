@@ -6,14 +6,14 @@ Bad input is a ControlInputError, answered 400 with `{"error": ...}`.
 
 from __future__ import annotations
 
-import json
-import math
 import re
+from functools import partial
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from providers import sandbox_support
 from providers.red_packet.sandbox_packets import claim, settle
 from providers.red_packet.sandbox_state import (
     ACTIVITY_TYPES,
@@ -22,36 +22,19 @@ from providers.red_packet.sandbox_state import (
     SHOP_ID,
     Activity,
     ControlInputError,
-    Fault,
     Group,
     SandboxState,
 )
 from providers.red_packet.settings import DEFAULT_API_PREFIX, DEFAULT_AUTHOR_TYPE, MAX_INT11
+from providers.sandbox_support import clock_routes, config_route, fault_and_reset_routes
 
-CONFIG_PATH = "/_control/config"
 MAX_AMOUNT_FEN = 100_000_000  # a million yuan: far above any real packet, low enough to stay an int everywhere
 MAX_BALANCE_FEN = 10**12
-_TEN_YEARS_S = 10 * 365 * 86400
 _UID = re.compile(r"^[1-9][0-9]{0,9}$")
 
 
 def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
     """The control handlers, bound to one sandbox's state."""
-
-    @get(CONFIG_PATH, include_in_schema=False)
-    async def config(request: Request) -> dict[str, Any]:
-        return tenant_settings(state, sandbox_base_url(request))
-
-    @post("/_control/faults", status_code=200, include_in_schema=False)
-    async def faults(request: Request) -> dict[str, Any]:
-        state.fault = fault_from(await read_json(request))
-        fault = state.fault
-        return {"mode": fault.mode if fault else "none", "count": fault.remaining if fault else 0}
-
-    @post("/_control/reset", status_code=200, include_in_schema=False)
-    async def reset() -> dict[str, Any]:
-        state.reset()
-        return {"reset": True}
 
     @get("/_control/records", include_in_schema=False)
     async def records() -> dict[str, Any]:
@@ -77,18 +60,6 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
     async def claim_packets(request: Request) -> dict[str, Any]:
         return {"claimed": claim(state, uid_from(await read_json(request)))}
 
-    @get("/_control/clock", include_in_schema=False)
-    async def show_clock() -> dict[str, Any]:
-        return {"now": state.clock.now().isoformat(timespec="seconds")}
-
-    @post("/_control/clock", status_code=200, include_in_schema=False)
-    async def move_clock(request: Request) -> dict[str, Any]:
-        seconds: Any = (await read_json(request)).get("advanceSeconds")
-        if not _is_number(seconds) or not 0 <= seconds <= _TEN_YEARS_S:
-            raise ControlInputError("advanceSeconds must be a number of seconds from 0 to ten years")
-        state.clock.advance(float(seconds))
-        return {"now": state.clock.now().isoformat(timespec="seconds")}
-
     @get("/_control/balance", include_in_schema=False)
     async def show_balance() -> dict[str, Any]:
         settle(state)  # refunds due by now are credited first
@@ -99,33 +70,13 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
         state.balance_fen = _whole((await read_json(request)).get("amountFen"), "amountFen", 0, MAX_BALANCE_FEN)
         return {"balanceFen": state.balance_fen}
 
-    return [config, faults, reset, records, activities, groups, claim_packets, show_clock, move_clock, show_balance,
-            set_balance]
+    return [config_route(lambda base_url: tenant_settings(state, base_url)),
+            *fault_and_reset_routes(state, FAULT_MODES, read=read_json), records, activities, groups, claim_packets,
+            *clock_routes(state, backwards=False, show=True, read=read_json), show_balance, set_balance]
 
 
-async def read_json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    try:
-        data = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ControlInputError("the body must be a JSON object") from None
-    if not isinstance(data, dict):
-        raise ControlInputError("the body must be a JSON object")
-    return data
-
-
-def sandbox_base_url(request: Request) -> str:
-    """This sandbox's URL root: the request's URL without the config route, so it stays right when the
-    sandbox is mounted under a prefix. The server's raw path is preferred because a mounting router may
-    have stripped its prefix from `path`."""
-    scope = request.scope
-    root_path = scope.get("root_path", "")
-    raw_path = scope.get("raw_path")
-    path = (raw_path.decode("latin-1") if raw_path else root_path + scope["path"]).rstrip("/")
-    prefix = path[: -len(CONFIG_PATH)] if path.endswith(CONFIG_PATH) else root_path
-    if root_path and not prefix.startswith(root_path):
-        prefix = root_path + prefix  # behind a proxy that strips root_path before the server sees the path
-    return f"{request.url.scheme}://{request.url.netloc}{prefix}"
+# A body that is not JSON is refused without the parser's reason (nor is one nested too deep caught here).
+read_json = partial(sandbox_support.read_json, catch=(ValueError,), say_why=False)
 
 
 def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
@@ -134,19 +85,6 @@ def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
     if state.app_sign_key:
         settings.update(authMode="appSign", appSignKey=state.app_sign_key, authorType=DEFAULT_AUTHOR_TYPE)
     return settings
-
-
-def fault_from(data: dict[str, Any]) -> Fault | None:
-    mode = data.get("mode")
-    if mode == "none":
-        return None
-    if mode not in FAULT_MODES:
-        raise ControlInputError(f"mode must be one of {['none', *FAULT_MODES]}")
-    count = _whole(data.get("count", 1), "count", 1, 1000)
-    delay: Any = data.get("delaySeconds", 5.0)
-    if not _is_number(delay) or not 0 <= delay <= 300:
-        raise ControlInputError("delaySeconds must be a number of seconds from 0 to 300")
-    return Fault(mode=mode, remaining=count, delay_seconds=float(delay))
 
 
 def activity_from(data: dict[str, Any]) -> Activity:
@@ -192,7 +130,3 @@ def _whole(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ControlInputError(f"{name} must be a whole number from {low} to {high}")
     return value
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -9,32 +9,18 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+
+from providers.sandbox_support import FAULT_MODES as FAULT_MODES
+from providers.sandbox_support import ControlInputError as ControlInputError
+from providers.sandbox_support import Fault, FaultSlot, SandboxClock
 
 SHOP_ID = 30  # the seed's sample shop
 MCH_ID = "1900000109"  # a made-up WeChat Pay merchant number, the first part of every mch_billno
-FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit")
 FIXED, RANDOM = "FIXED", "RANDOM"
 ACTIVITY_TYPES = {FIXED: 1, RANDOM: 2}  # seed: type 1定额 2随机
 DEFAULT_BALANCE_FEN = 1_000_000  # 10,000 yuan
 FIRST_SCAN_UID = 900_001  # uids given to openids the sandbox has not seen
-
-
-class ControlInputError(ValueError):
-    """Bad input to a `/_control` route: answered with 400 and this message."""
-
-
-class SandboxClock:
-    """The sandbox's own time: wall clock plus an offset that tests move."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -111,7 +97,7 @@ def _seeded_groups() -> dict[int, Group]:
 
 
 @dataclass
-class SandboxState:
+class SandboxState(FaultSlot):
     project_key: str
     app_sign_key: str | None = None
     seed: int = 4
@@ -137,16 +123,6 @@ class SandboxState:
         for item in fields(self):
             setattr(self, item.name, getattr(fresh, item.name))
 
-    def take_fault(self) -> Fault | None:
-        """The fault for the next platform call, counting it down; None when there is none."""
-        fault = self.fault
-        if fault is None:
-            return None
-        fault.remaining -= 1
-        if fault.remaining <= 0:
-            self.fault = None
-        return fault
-
     def next_packet_id(self) -> int:
         return max(self.packets, default=0) + 1
 
@@ -170,9 +146,3 @@ class SandboxState:
         return {packet.uid for packet in self.packets.values()} | {
             uid for group in self.groups.values() for uid in group.uids}
 
-
-@dataclass
-class Fault:
-    mode: str  # one of FAULT_MODES
-    remaining: int
-    delay_seconds: float = 5.0

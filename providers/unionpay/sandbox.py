@@ -16,11 +16,18 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, post
 
+from providers.sandbox_support import SIGNED_FAULTS_AFTER_WORK, answer_with_fault, broken_signature, control_input_error
 from providers.unionpay import codes
 from providers.unionpay.sandbox_control import control_routes
 from providers.unionpay.sandbox_draw import Answer, backend_token, qual_reduce, refusal
-from providers.unionpay.sandbox_faults import FAULTS_AFTER_WORK, CutShortResponse, broken_sign, fault_instead_of_work
-from providers.unionpay.sandbox_state import DEFAULT_APP_ID, DEFAULT_SEED, ControlInputError, SandboxKeys, SandboxState
+from providers.unionpay.sandbox_state import (
+    DEFAULT_APP_ID,
+    DEFAULT_SEED,
+    ControlInputError,
+    Fault,
+    SandboxKeys,
+    SandboxState,
+)
 from providers.unionpay.signing import sign_response
 
 JSON = "application/json"
@@ -42,7 +49,7 @@ def create_sandbox_app(*, app_id: str = DEFAULT_APP_ID, key_bits: int = 2048, se
         return await answer_call(state, await request.body(), backend_token, faults=False)
 
     app = Litestar(route_handlers=[draw, token, *control_routes(state)], openapi_config=None, logging_config=None,
-                   exception_handlers={ControlInputError: _control_input_error})
+                   exception_handlers={ControlInputError: control_input_error})
     app.state.sandbox = state
     return app
 
@@ -50,24 +57,19 @@ def create_sandbox_app(*, app_id: str = DEFAULT_APP_ID, key_bits: int = 2048, se
 async def answer_call(state: SandboxState, body: bytes, work: Callable[[SandboxState, Any], Answer], *,
                       faults: bool = True) -> Response:
     state.calls += 1
-    fault = state.take_fault() if faults else None
-    if fault is not None and fault.mode not in FAULTS_AFTER_WORK:
-        return await fault_instead_of_work(fault)
-    try:
-        parsed: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        answer = refusal(codes.PARAMS_INVALID, "the body must be JSON")
-    else:
-        answer = work(state, parsed)
-    envelope: dict[str, Any] = {"resp": answer.resp, "msg": answer.msg, "params": answer.params}
-    envelope["signature"] = sign_response(envelope, state.keys.provider_private_pem)
-    if fault is not None and fault.mode == "bad_signature":  # the draw is made and kept
-        envelope = broken_sign(envelope)
-    payload = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if fault is not None and fault.mode == "drop_after_commit":  # made, but the answer is lost
-        return CutShortResponse(payload, media_type=JSON)
-    return Response(payload, status_code=200, media_type=JSON)
 
+    async def answer(fault: Fault | None) -> bytes:
+        try:
+            parsed: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            done = refusal(codes.PARAMS_INVALID, "the body must be JSON")
+        else:
+            done = work(state, parsed)
+        envelope: dict[str, Any] = {"resp": done.resp, "msg": done.msg, "params": done.params}
+        envelope["signature"] = sign_response(envelope, state.keys.provider_private_pem)
+        if fault is not None and fault.mode == "bad_signature":  # the draw is made and kept
+            envelope = broken_signature(envelope, "signature")
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-def _control_input_error(_: Request, error: ControlInputError) -> Response:
-    return Response({"error": str(error)}, status_code=400, media_type=JSON)
+    return await answer_with_fault(state.take_fault() if faults else None, answer, media_type=JSON,
+                                   after_work=SIGNED_FAULTS_AFTER_WORK)

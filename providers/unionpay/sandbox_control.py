@@ -3,36 +3,18 @@ provider's own (pools, clock, lenient). Bad input is a ControlInputError, answer
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.handlers import HTTPRouteHandler
 
-from providers.unionpay.sandbox_state import FAULT_MODES, Award, ControlInputError, Fault, Pool, SandboxState
+from providers.sandbox_support import clock_routes, config_route, fault_and_reset_routes, read_json
+from providers.unionpay.sandbox_state import FAULT_MODES, Award, ControlInputError, Pool, SandboxState
 
-CONFIG_PATH = "/_control/config"
 MAX_QUALIFICATIONS = 1_000_000
-_TEN_YEARS_S = 10 * 365 * 86400
 
 
 def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
-    @get(CONFIG_PATH, include_in_schema=False)
-    async def config(request: Request) -> dict[str, Any]:
-        return tenant_settings(state, sandbox_base_url(request))
-
-    @post("/_control/faults", status_code=200, include_in_schema=False)
-    async def faults(request: Request) -> dict[str, Any]:
-        state.fault = fault_from(await read_json(request))
-        fault = state.fault
-        return {"mode": fault.mode if fault else "none", "count": fault.remaining if fault else 0}
-
-    @post("/_control/reset", status_code=200, include_in_schema=False)
-    async def reset() -> dict[str, Any]:
-        state.reset()
-        return {"reset": True}
-
     @post("/_control/pools", status_code=200, include_in_schema=False)
     async def pools(request: Request) -> dict[str, Any]:
         pool = pool_from(await read_json(request))
@@ -51,14 +33,6 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
                           "awardValue": int(award["awardValue"]) if award else None})
         return {"draws": draws, "calls": state.calls}
 
-    @post("/_control/clock", status_code=200, include_in_schema=False)
-    async def move_clock(request: Request) -> dict[str, Any]:
-        seconds: Any = (await read_json(request)).get("advanceSeconds", "")
-        if not _is_number(seconds) or abs(seconds) > _TEN_YEARS_S:
-            raise ControlInputError("advanceSeconds must be a number of seconds (at most ten years either way)")
-        state.clock.advance(float(seconds))
-        return {"now": state.clock.now().isoformat(timespec="seconds")}
-
     @post("/_control/lenient", status_code=200, include_in_schema=False)
     async def lenient(request: Request) -> dict[str, Any]:
         value = (await read_json(request)).get("lenient")
@@ -67,30 +41,9 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
         state.lenient = value
         return {"lenient": value}
 
-    return [config, faults, reset, pools, records, move_clock, lenient]
-
-
-async def read_json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    try:
-        data = json.loads(body or b"{}")
-    except (ValueError, RecursionError) as error:
-        raise ControlInputError(f"the body must be a JSON object: {error}") from None
-    if not isinstance(data, dict):
-        raise ControlInputError("the body must be a JSON object")
-    return data
-
-
-def sandbox_base_url(request: Request) -> str:
-    """This sandbox's root: the request's URL without the config route (right under a mount prefix too)."""
-    scope = request.scope
-    root_path = scope.get("root_path", "")
-    raw_path = scope.get("raw_path")
-    path = (raw_path.decode("latin-1") if raw_path else root_path + scope["path"]).rstrip("/")
-    prefix = path[: -len(CONFIG_PATH)] if path.endswith(CONFIG_PATH) else root_path
-    if root_path and not prefix.startswith(root_path):
-        prefix = root_path + prefix
-    return f"{request.url.scheme}://{request.url.netloc}{prefix}"
+    return [config_route(lambda base_url: tenant_settings(state, base_url)),
+            *fault_and_reset_routes(state, FAULT_MODES), pools, records,
+            *clock_routes(state, backwards=True, show=False), lenient]
 
 
 def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
@@ -98,21 +51,6 @@ def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
     return {"baseUrl": base_url, "appId": state.app_id, "privateKeyPem": state.keys.merchant_private_pem,
             "providerPublicKeyPem": state.keys.provider_public_pem, "symmetricKey": state.keys.symmetric_key,
             "backendSecret": state.keys.backend_secret, "responseSignature": "required"}
-
-
-def fault_from(data: dict[str, Any]) -> Fault | None:
-    mode = data.get("mode")
-    if mode == "none":
-        return None
-    if mode not in FAULT_MODES:
-        raise ControlInputError(f"mode must be one of {['none', *FAULT_MODES]}")
-    count = data.get("count", 1)
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
-        raise ControlInputError("count must be a whole number from 1 to 1000")
-    delay = data.get("delaySeconds", 5.0)
-    if not _is_number(delay) or not 0 <= delay <= 300:
-        raise ControlInputError("delaySeconds must be a number of seconds from 0 to 300")
-    return Fault(mode=mode, remaining=count, delay_seconds=float(delay))
 
 
 def pool_from(data: dict[str, Any]) -> Pool:
@@ -161,7 +99,3 @@ def _name(data: dict[str, Any], name: str) -> str:
 
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -9,20 +9,18 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from providers.sandbox_support import SIGNED_FAULT_MODES, Fault, FaultSlot, SandboxClock
+from providers.sandbox_support import ControlInputError as ControlInputError
 from providers.unionpay.crypto import generate_symmetric_key_hex
 from providers.unionpay.signing import generate_test_keypair
 
 DEFAULT_APP_ID = "a5949221470c4059b9b0b45a90c81527"  # made up, in the shape of a real appId
 DEFAULT_SEED = 20240601
-FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit", "bad_signature")
+FAULT_MODES = SIGNED_FAULT_MODES
 TOKEN_TTL_SECONDS = 7200
-
-
-class ControlInputError(ValueError):
-    """Bad input to a `/_control` route: answered with 400 and this message."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +41,6 @@ class SandboxKeys:
         provider_private, provider_public = generate_test_keypair(bits)
         return cls(merchant_private, merchant_public, provider_private, provider_public,
                    generate_symmetric_key_hex(), secrets.token_hex(16))
-
-
-class SandboxClock:
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -86,14 +73,7 @@ class Draw:
 
 
 @dataclass
-class Fault:
-    mode: str
-    remaining: int
-    delay_seconds: float = 5.0
-
-
-@dataclass
-class SandboxState:
+class SandboxState(FaultSlot):
     app_id: str
     keys: SandboxKeys
     seed: int = DEFAULT_SEED
@@ -118,15 +98,6 @@ class SandboxState:
         self.lenient = False
         self.clock = SandboxClock()
         self.rng = random.Random(self.seed)
-
-    def take_fault(self) -> Fault | None:
-        fault = self.fault
-        if fault is None:
-            return None
-        fault.remaining -= 1
-        if fault.remaining <= 0:
-            self.fault = None
-        return fault
 
 
 def mask_value(value: str) -> str:
