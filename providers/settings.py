@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from providers.http import Timeouts
+
 MASK = "********"
 
 
@@ -61,3 +63,16 @@ def _apply(target: dict[str, Any], path: str, change: Any) -> None:
                 item[inner] = change(item[inner])
     elif name in target:
         target[name] = change(target[name])
+
+
+def timeouts_from(raw: dict[str, Any]) -> Timeouts:
+    """`connectTimeoutSeconds` and `readTimeoutSeconds` (defaults 3 and 10), each from 0.05 to 120."""
+    return Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
+                    read_s=_seconds(raw, "readTimeoutSeconds", 10.0))
+
+
+def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
+    value = raw.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
+        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
+    return float(value)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from providers.allinpay.signing import MD5_RSA, SIGN_VARIANTS, load_private_key, load_public_key
 from providers.http import Timeouts
-from providers.settings import SettingsInvalid, masked_copy, require_text
+from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 
 PROVIDER = "allinpay"
 SECRET_FIELDS = ("privateKeyPem",)
@@ -66,17 +66,10 @@ def parse_settings(raw: dict[str, Any]) -> AllinpaySettings:
         provider_public_key_pem=public_key_pem,
         sign_variant=variant,
         version=version,
-        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
-                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+        timeouts=timeouts_from(raw),
     )
 
 
 def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:
     return masked_copy(raw, SECRET_FIELDS)
 
-
-def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
-        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
-    return float(value)

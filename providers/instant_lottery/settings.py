@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.http import Timeouts
-from providers.settings import SettingsInvalid, masked_copy, require_text
+from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 
 PROVIDER = "instant-lottery"
 
@@ -89,8 +89,7 @@ def parse_settings(raw: dict[str, Any]) -> LotterySettings:
         stations=stations,
         default_station_id=default_station,
         paths=paths,
-        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
-                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+        timeouts=timeouts_from(raw),
         merchant_prefix=prefix,
     )
 
@@ -128,9 +127,3 @@ def _parse_paths(value: Any) -> dict[str, str]:
         raise SettingsInvalid("paths", f"an object of flows ({', '.join(DEFAULT_PATHS)}) to paths starting with /")
     return dict(value)
 
-
-def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
-        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
-    return float(value)

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.http import Timeouts
-from providers.settings import SettingsInvalid, masked_copy, require_text
+from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 
 PROVIDER = "red-packet"
 SECRET_FIELDS = ("projectKey", "appSignKey")
@@ -98,8 +98,7 @@ def parse_settings(raw: dict[str, Any]) -> RedPacketSettings:
         app_sign_key=app_sign_key,
         author_type=author_type,
         default_source=default_source,
-        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
-                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+        timeouts=timeouts_from(raw),
     )
 
 
@@ -124,9 +123,3 @@ def _shop_id(value: Any) -> int:
         raise SettingsInvalid("shopId", "is required: the merchant's shop_id, a positive whole number")
     return value
 
-
-def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
-        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
-    return float(value)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.http import Timeouts
-from providers.settings import SettingsInvalid, masked_copy, require_text
+from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 from providers.unionpay.crypto import symmetric_key_bytes
 from providers.unionpay.signing import load_private_key, load_public_key
 
@@ -77,17 +77,10 @@ def parse_settings(raw: dict[str, Any]) -> UnionPaySettings:
         symmetric_key=symmetric_key,
         backend_secret=backend_secret or None,
         response_signature=mode,
-        timeouts=Timeouts(connect_s=_seconds(raw, "connectTimeoutSeconds", 3.0),
-                          read_s=_seconds(raw, "readTimeoutSeconds", 10.0)),
+        timeouts=timeouts_from(raw),
     )
 
 
 def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:
     return masked_copy(raw, SECRET_FIELDS)
 
-
-def _seconds(raw: dict[str, Any], name: str, default: float) -> float:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 120:
-        raise SettingsInvalid(name, "a number of seconds from 0.05 to 120")
-    return float(value)
