@@ -7,13 +7,11 @@ Tests move the sandbox clock instead of sleeping."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from ledger.domain.statuses import RewardStatus
 from ledger.ports import Accepted, Rejected, RewardSnapshot, Unknown
@@ -25,36 +23,9 @@ from providers.red_packet.settings import parse_settings
 from tests.red_packet_support import (
     DAY_S,
     SENDING_S,
-    NewClient,
     Platform,
-    client_factory,
-    fresh_platform,
-    shared_sandbox,
 )
 from tests.support import served
-
-
-@pytest_asyncio.fixture(scope="module")
-async def platform_url() -> AsyncIterator[str]:
-    async with shared_sandbox() as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def platform(platform_url: str) -> AsyncIterator[Platform]:
-    async with fresh_platform(platform_url) as platform:
-        yield platform
-
-
-@pytest_asyncio.fixture
-async def new_client(platform: Platform) -> AsyncIterator[NewClient]:
-    async with client_factory(platform) as build:
-        yield build
-
-
-@pytest.fixture
-def client(new_client: NewClient) -> RedPacketClient:
-    return new_client()
 
 
 def a_while_ago() -> datetime:

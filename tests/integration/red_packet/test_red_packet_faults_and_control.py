@@ -5,13 +5,12 @@ control or platform input that must be refused (400, or an errcode), never a 500
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from api.logs import QUIET_LOGGERS, quiet_third_party_loggers
 from ledger.ports import Unknown
@@ -19,33 +18,10 @@ from providers.red_packet.client import CLOCK_SKEW_ALLOWANCE, RedPacketClient, R
 from providers.red_packet.records import SendAnswer
 from providers.red_packet.sandbox import create_sandbox_app
 from providers.red_packet.settings import parse_settings
-from tests.red_packet_support import NewClient, Platform, client_factory, fresh_platform, shared_sandbox
+from tests.red_packet_support import Platform
 from tests.support import served
 
 FAULTS = [("timeout", {"delaySeconds": 1.0}), ("http500", {}), ("html", {}), ("drop_after_commit", {})]
-
-
-@pytest_asyncio.fixture(scope="module")
-async def platform_url() -> AsyncIterator[str]:
-    async with shared_sandbox() as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def platform(platform_url: str) -> AsyncIterator[Platform]:
-    async with fresh_platform(platform_url) as platform:
-        yield platform
-
-
-@pytest_asyncio.fixture
-async def new_client(platform: Platform) -> AsyncIterator[NewClient]:
-    async with client_factory(platform) as build:
-        yield build
-
-
-@pytest.fixture
-def client(new_client: NewClient) -> RedPacketClient:
-    return new_client()
 
 
 @pytest.mark.parametrize(("mode", "extra"), FAULTS)

@@ -5,63 +5,23 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from ledger.domain.statuses import RewardStatus
 from ledger.ports import Accepted, Rejected, Unknown
 from providers.allinpay import codes
 from providers.allinpay.client import AllinpayClient, CouponSendRequest
-from providers.allinpay.sandbox import create_sandbox_app
 from providers.allinpay.signing import generate_test_keypair
 from tests.allinpay_support import (
     MOBILE,
     AllinpaySandbox,
     ClientFactory,
     coupon_biz,
-    fresh_sandbox,
     order,
     to_member,
 )
-from tests.support import served
-
-
-@pytest.fixture(autouse=True)
-def _start_from_an_empty_database() -> None:
-    """Overrides the directory's autouse fixture: the adapter and the sandbox need no database."""
-
-
-@pytest_asyncio.fixture(scope="module")
-async def sandbox_url() -> AsyncIterator[str]:
-    async with served(create_sandbox_app()) as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def sandbox(sandbox_url: str) -> AsyncIterator[AllinpaySandbox]:
-    async with fresh_sandbox(sandbox_url, stock=100) as sandbox:
-        yield sandbox
-
-
-@pytest_asyncio.fixture
-async def config(sandbox: AllinpaySandbox) -> dict[str, Any]:
-    return await sandbox.config()
-
-
-@pytest_asyncio.fixture
-async def new_client(config: dict[str, Any]) -> AsyncIterator[ClientFactory]:
-    factory = ClientFactory(config)
-    yield factory
-    await factory.aclose()
-
-
-@pytest.fixture
-def client(new_client: ClientFactory) -> AllinpayClient:
-    return new_client()
-
 
 # ---- issuing ----
 

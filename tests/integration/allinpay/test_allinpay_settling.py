@@ -3,55 +3,17 @@ sending the same order again, gets the original result with exactly one issue at
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from ledger.ports import Accepted, Rejected, RewardSnapshot, Unknown
 from providers.allinpay.client import AllinpayClient
-from providers.allinpay.sandbox import create_sandbox_app
-from tests.allinpay_support import AllinpaySandbox, ClientFactory, fresh_sandbox, order, snapshot_of, to_member
-from tests.support import served
+from tests.allinpay_support import AllinpaySandbox, order, snapshot_of, to_member
 
 FAULTS = [("timeout", {"delaySeconds": 1.0}), ("http500", {}), ("html", {}), ("drop_after_commit", {}),
           ("bad_signature", {})]
-
-
-@pytest.fixture(autouse=True)
-def _start_from_an_empty_database() -> None:
-    """Overrides the directory's autouse fixture: the adapter and the sandbox need no database."""
-
-
-@pytest_asyncio.fixture(scope="module")
-async def sandbox_url() -> AsyncIterator[str]:
-    async with served(create_sandbox_app()) as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def sandbox(sandbox_url: str) -> AsyncIterator[AllinpaySandbox]:
-    async with fresh_sandbox(sandbox_url, stock=100) as sandbox:
-        yield sandbox
-
-
-@pytest_asyncio.fixture
-async def config(sandbox: AllinpaySandbox) -> dict[str, Any]:
-    return await sandbox.config()
-
-
-@pytest_asyncio.fixture
-async def new_client(config: dict[str, Any]) -> AsyncIterator[ClientFactory]:
-    factory = ClientFactory(config)
-    yield factory
-    await factory.aclose()
-
-
-@pytest.fixture
-def client(new_client: ClientFactory) -> AllinpayClient:
-    return new_client()
 
 
 # ---- faults, and settling them by re-sending ----
