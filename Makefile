@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## the service on its embedded default, with a demo tenant
 	$(BIN)/reward-ledger serve --demo
 
-test: $(STAMP)  ## the whole suite, against DATABASE_URL (SQLite in a temp dir when unset)
+test: $(STAMP)  ## the whole suite, on a database it creates (SQLite; TEST_DATABASE_URL names a PostgreSQL server)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from api.ids import decode_id_of, encode_id
 from api.logs import configure_logging
@@ -106,38 +106,52 @@ def cmd_audit(settings: Settings, _: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reward-ledger", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+def _command(commands: Any, name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+    """A subcommand whose one-line summary shows in `reward-ledger --help` and, with details, in its own."""
+    return commands.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}".strip())
 
-    tenant = commands.add_parser("create-tenant", help="create a tenant; prints its ID")
-    tenant.add_argument("name")
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reward-ledger", description=__doc__)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _command(commands, "migrate", "apply the database migrations to DATABASE_URL",
+             "Safe to repeat: only migrations not yet applied run. Run once per release, before any "
+             "`serve`.").set_defaults(run=cmd_migrate)
+
+    tenant = _command(commands, "create-tenant", "create a tenant; prints its ID alone on stdout")
+    tenant.add_argument("name", help="the tenant's display name")
     tenant.set_defaults(run=cmd_create_tenant)
 
-    key = commands.add_parser("create-api-key", help="create an operator API key; prints the key")
+    key = _command(commands, "create-api-key", "create an operator API key; prints the key alone on stdout",
+                   "The key is shown once: only its hash is stored.")
     key.add_argument("--tenant", required=True, help="the tenant ID create-tenant printed")
-    key.add_argument("--role", required=True, choices=["viewer", "operator", "admin"], type=str.lower)
+    key.add_argument("--role", required=True, choices=["viewer", "operator", "admin"], type=str.lower,
+                     help="viewer reads; operator also grants and settles; admin also configures")
     key.add_argument("--label", default="", help="a note to tell keys apart")
     key.set_defaults(run=cmd_create_api_key)
 
-    serve = commands.add_parser("serve", help="run the API")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve = _command(commands, "serve", "run the API (GraphQL at /graphql, health at /health)")
+    serve.add_argument("--host", help="the address to listen on (default: HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="the port to listen on (default: PORT, else 8000; 0 picks a free one)")
     serve.add_argument("--demo", action="store_true",
                        help="migrate, mount the provider sandboxes, seed a demo tenant connected to them "
-                            "and print an admin key")
+                            "and print its admin key")
     serve.set_defaults(run=cmd_serve)
 
-    sandbox = commands.add_parser("sandbox", help="run one provider's sandbox alone")
+    sandbox = _command(commands, "sandbox", "run one provider's sandbox alone",
+                       "GET /_control/config on it gives the settings that connect a tenant to it.")
     sandbox.add_argument("name", help="instant-lottery, allinpay, red-packet, unionpay or randou")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8100)
+    sandbox.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8100, help="the port to listen on (default 8100)")
     sandbox.set_defaults(run=cmd_sandbox)
 
-    commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(run=cmd_export_schema)
-    commands.add_parser("audit", help="check the ledger's invariants; exit 1 on a problem") \
-        .set_defaults(run=cmd_audit)
+    _command(commands, "export-schema", "print the GraphQL schema (SDL) on stdout",
+             "`make schema` writes it to schema.graphql; a test fails when the two differ."
+             ).set_defaults(run=cmd_export_schema)
+    _command(commands, "audit", "check the ledger's invariants; exits 1 and lists each problem if any",
+             "Per asset, debits equal credits (posted and pending); every account's totals equal the sum of "
+             "its transfers; event sequences have no gaps.").set_defaults(run=cmd_audit)
     return parser
 
 

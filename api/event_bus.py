@@ -23,21 +23,22 @@ log = logging.getLogger(__name__)
 CHANNEL_PREFIX = "reward-ledger:events:"
 
 
-def channel_for(tenant_id: int) -> str:
-    return f"{CHANNEL_PREFIX}{tenant_id}"
+def channel_for(tenant_id: int, prefix: str = CHANNEL_PREFIX) -> str:
+    return f"{prefix}{tenant_id}"
 
 
 class RedisEventBus:
     """Publishes to Redis and relays what any instance published to this process's local subscribers."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, channel_prefix: str = CHANNEL_PREFIX) -> None:
         self._client = client
+        self._prefix = channel_prefix  # a deployment's own; tests use one per run, so they never reach its subscribers
         self.local = InProcessEventBus()
         self._relay: asyncio.Task[None] | None = None
 
     async def publish(self, tenant_id: int, events: list[dict]) -> None:
         payload = json.dumps({"tenant_id": tenant_id, "events": events})
-        await self._client.publish(channel_for(tenant_id), payload)
+        await self._client.publish(channel_for(tenant_id, self._prefix), payload)
 
     def subscribe(self) -> asyncio.Queue[dict]:
         return self.local.subscribe()
@@ -47,7 +48,7 @@ class RedisEventBus:
 
     async def start(self) -> None:
         pubsub = self._client.pubsub()
-        await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
+        await pubsub.psubscribe(f"{self._prefix}*")
         self._relay = asyncio.create_task(self._relay_messages(pubsub))
 
     async def stop(self) -> None:
@@ -72,12 +73,12 @@ class RedisEventBus:
 
 
 @asynccontextmanager
-async def event_bus_for(redis_url: str | None) -> AsyncIterator[EventBus]:
+async def event_bus_for(redis_url: str | None, channel_prefix: str = CHANNEL_PREFIX) -> AsyncIterator[EventBus]:
     """The bus for this process, running for the life of the block."""
     if not redis_url:
         yield InProcessEventBus()
         return
-    bus = RedisEventBus(redis.from_url(redis_url))
+    bus = RedisEventBus(redis.from_url(redis_url), channel_prefix)
     await bus.start()
     try:
         yield bus

@@ -46,8 +46,6 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        log.error("unexpected error at %s: %s", error.path, type(error.original_error).__name__,
-                  exc_info=error.original_error)
         masked = super().anonymise_error(error)
         masked.extensions = {"code": ApiErrorCode.INTERNAL_SERVER_ERROR.value}
         return masked
@@ -120,9 +118,28 @@ MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRisk
                                     RedPacketMutation, DrawMutation)
 
 
+class LedgerSchema(strawberry.Schema):
+    """Logs what went wrong by whose fault it was.
+
+    Strawberry logs every error at ERROR with a traceback. A client's mistake (a malformed scalar, a
+    validation error, FORBIDDEN) is not the server's problem, and a fuzzer would fill the log with stack
+    traces and echoes of its input, so it gets one INFO line naming the code and where, with no input.
+    Only an unexpected failure in our own code is an ERROR with its traceback.
+    """
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
+        for error in errors:
+            if _is_unexpected(error):
+                log.error("unexpected error at %s: %s", error.path, type(error.original_error).__name__,
+                          exc_info=error.original_error)
+            else:
+                code = (error.extensions or {}).get("code") or ApiErrorCode.INVALID_INPUT.value
+                log.info("client error %s at %s", code, ".".join(map(str, error.path or ())) or "the document")
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    return strawberry.Schema(
+    return LedgerSchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
         config=StrawberryConfig(auto_camel_case=True, scalar_map={MinorUnits: MINOR_UNITS_SCALAR}),

@@ -1,13 +1,11 @@
-"""Test harness: one real database for the session (SQLite by default, PostgreSQL when DATABASE_URL says
-so), migrated with the project's own migrations, emptied before every test, and the API served over real
-HTTP on loopback by uvicorn."""
+"""Test harness: one real database for the session, created for the run and dropped after it (SQLite in a
+temporary folder by default; a new PostgreSQL database on TEST_DATABASE_URL's server, see tests/databases.py),
+migrated with the project's own migrations, emptied before every test, and the API served over real HTTP on
+loopback by uvicorn."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,39 +15,44 @@ from tortoise.contrib.test import truncate_all_models
 from api.app import create_app
 from api.settings import Settings
 from ledger.domain import clock
-from ledger.persistence.config import is_sqlite
 from ledger.persistence.database import migrate, open_database
 from ledger.services.audit import audit
+from tests.databases import TestDatabase, TestServerUnreachable, create_test_database, drop_test_database
 from tests.support import GraphQLClient, TenantFixture, make_tenant, served
 
-_TMP = tempfile.mkdtemp(prefix="reward-ledger-tests-")
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite://{Path(_TMP) / 'test.sqlite3'}"
+_test_database: TestDatabase | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _test_database
+    if getattr(config, "workerinput", None) is not None or _test_database is not None:
+        return
+    try:
+        _test_database = create_test_database()
+    except TestServerUnreachable as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _test_database
+    if _test_database is not None:
+        drop_test_database(_test_database)
+        _test_database = None
 
 
 def pytest_report_header() -> str:
-    return f"database: {DATABASE_URL}"
-
-
-async def _empty_postgres(url: str) -> None:
-    """Starts PostgreSQL from an empty schema so the migrations are what builds it."""
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("asyncpg://", "postgres://"))
-    try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await connection.close()
+    where = _test_database.url if _test_database else "?"
+    return f"test database: {where.split('@')[-1]} (created for this run)"
 
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    return DATABASE_URL
+    assert _test_database is not None, "pytest_configure creates the test database"
+    return _test_database.url
 
 
 @pytest_asyncio.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[None]:
-    if not is_sqlite(database_url):
-        await _empty_postgres(database_url)
     await migrate(database_url)
     async with open_database(database_url):
         yield
@@ -64,8 +67,8 @@ async def clean_state(database: None) -> AsyncIterator[None]:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def server_url(database: None) -> AsyncIterator[str]:
-    async with served(create_app(Settings(database_url=DATABASE_URL), manage_database=False)) as url:
+async def server_url(database: None, database_url: str) -> AsyncIterator[str]:
+    async with served(create_app(Settings(database_url=database_url), manage_database=False)) as url:
         yield url
 
 

@@ -13,7 +13,7 @@ from tortoise.expressions import F
 
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
-from ledger.domain.money import require_positive
+from ledger.domain.money import Money, require_positive
 from ledger.domain.statuses import TransferState
 from ledger.persistence.models import Account, Transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
@@ -33,8 +33,8 @@ def _check_can_debit(account: Account, amount: int) -> None:
     if amount > available:
         raise LedgerError(
             ErrorCode.INSUFFICIENT_FUNDS,
-            f"the {account.kind.value.lower().replace('_', ' ')} has {available} {account.asset} "
-            f"available; {amount} was asked",
+            f"the {account.kind.value.lower().replace('_', ' ')} has {Money(available, account.asset).formatted()} "
+            f"available; {Money(amount, account.asset).formatted()} was asked",
             field="amount",
         )
 
@@ -93,9 +93,8 @@ async def resolve_pending(
     if post_amount is not None:
         require_positive(post_amount)
         if post_amount > transfer.amount:
-            raise LedgerError(
-                ErrorCode.INVALID_AMOUNT, f"cannot post more than the {transfer.amount} held", field="amount"
-            )
+            held = Money(transfer.amount, transfer.asset).formatted()
+            raise LedgerError(ErrorCode.INVALID_AMOUNT, f"cannot post more than the {held} held", field="amount")
     await lock_accounts(transfer.debit_account_id, transfer.credit_account_id)  # type: ignore[attr-defined]
     new_state = TransferState.VOIDED if post_amount is None else TransferState.POSTED
     posted = post_amount or 0

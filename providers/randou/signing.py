@@ -4,7 +4,7 @@
 
 `sortAsc` is PHP's `ksort` then `name=value` joined with `&`. Empty values are kept (the SDKs' `!empty`
 filter is commented out) and values are the decoded parameter strings as sent, nested JSON included.
-Checked against `randou_webhook_001` in ../shared/providers/vectors.json.
+Checked against `randou_webhook_001` in tests/fixtures/vectors.json.
 """
 
 from __future__ import annotations

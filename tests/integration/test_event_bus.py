@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 
 import pytest
 
@@ -12,7 +13,7 @@ from ledger.domain.errors import LedgerError
 from ledger.events import InProcessEventBus, get_event_bus, set_event_bus
 from ledger.services import access, campaigns, rewards
 
-REDIS_URL = os.environ.get("REDIS_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
 @pytest.fixture
@@ -44,9 +45,10 @@ async def test_a_refused_write_publishes_nothing(local_bus: InProcessEventBus):
     assert queue.empty()
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
 async def test_events_published_by_one_instance_reach_subscribers_of_another():
-    async with event_bus_for(REDIS_URL) as writer, event_bus_for(REDIS_URL) as reader:
+    prefix = f"reward-ledger-tests:{uuid.uuid4().hex}:"  # channels no deployment listens on
+    async with event_bus_for(REDIS_URL, prefix) as writer, event_bus_for(REDIS_URL, prefix) as reader:
         assert isinstance(writer, RedisEventBus) and isinstance(reader, RedisEventBus)
         queue = reader.subscribe()
         await asyncio.sleep(0.2)  # let both subscriptions reach Redis

@@ -50,6 +50,14 @@ async def test_a_budget_counts_pending_holds_against_what_it_can_spend(tenant_id
     await rewards.grant_reward(tenant_id, campaign_id=campaign_id, member_id="m", amount=200, idempotency_key="g2")
 
 
+async def test_a_refusal_names_amounts_in_yuan_not_raw_fen(tenant_id: int):
+    campaign_id = await funded_campaign(tenant_id, 999_500)
+    with pytest.raises(LedgerError) as refused:
+        await rewards.grant_reward(tenant_id, campaign_id=campaign_id, member_id="m", amount=1_000_000,
+                                   idempotency_key="g")
+    assert refused.value.message == "the campaign budget has ¥9,995.00 available; ¥10,000.00 was asked"
+
+
 async def test_transfers_between_different_assets_are_refused(tenant_id: int):
     cny = await funding_account(tenant_id, "CNY")
     credits = await named_account(tenant_id, AccountKind.WRITE_OFF, "CREDITS", "w")

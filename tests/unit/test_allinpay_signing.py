@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ from providers.allinpay.signing import (
     verify_request,
     verify_response,
 )
+from tests.fixtures import provider_vectors
 
-VECTORS_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "providers" / "vectors.json"
 VARIANTS = [MD5_RSA, RSA]
 PARAMS = {"appId": "1581648210684", "method": "allinpay.shopoint.couponService.couponSend", "charset": "utf-8",
           "format": "JSON", "signType": "SHA256WithRSA", "timestamp": "2026-11-24 12:00:00", "version": "1.0",
@@ -35,9 +34,7 @@ RESPONSE = {"code": 0, "msg": "成功",
 
 
 def _vectors() -> dict[str, Any]:
-    if not VECTORS_FILE.exists():
-        pytest.skip(f"{VECTORS_FILE} is absent")
-    return dict(json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["allinpay_002"])
+    return provider_vectors("allinpay_002")
 
 
 @pytest.fixture(scope="module")

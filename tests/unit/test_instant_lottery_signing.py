@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from providers.instant_lottery.signing import beijing_timestamp, parse_timestamp, sign, signing_string, verify
+from tests.fixtures import provider_vectors
 
-VECTORS_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "providers" / "vectors.json"
 SECRET = "test_app_secret_123"
 
 
 def _vector_cases() -> list[Any]:
-    if not VECTORS_FILE.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{VECTORS_FILE} is absent"))]
-    vectors = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["instant_lottery_003"]
+    vectors = provider_vectors("instant_lottery_003")
     return [pytest.param(dict(case, app_secret=vectors["app_secret"]), id=case["name"]) for case in vectors["cases"]]
 
 

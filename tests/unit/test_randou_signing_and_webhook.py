@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +24,9 @@ from providers.randou.webhook import (
     prize_kind,
 )
 from providers.settings import MASK, SettingsInvalid
+from tests.fixtures import provider_vectors
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "providers" / "vectors.json"
-VECTOR = json.loads(VECTORS.read_text(encoding="utf-8"))["randou_webhook_001"]
+VECTOR = provider_vectors("randou_webhook_001")
 APP_ID = VECTOR["params"]["appid"]
 SECRET = VECTOR["app_secret"]
 SETTINGS = RandouSettings(app_id=APP_ID, app_secret=SECRET, timestamp_window_s=300)

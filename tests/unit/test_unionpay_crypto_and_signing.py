@@ -1,10 +1,8 @@
 """UnionPay's 3DES field encryption, RSA request signing and backendToken signature, against
-../shared/providers/vectors.json ("unionpay_000") and round trips with throwaway keys."""
+tests/fixtures/vectors.json ("unionpay_000") and round trips with throwaway keys."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +21,10 @@ from providers.unionpay.signing import (
     verify_response,
 )
 from providers.unionpay.wire import qual_reduce_body
+from tests.fixtures import provider_vectors
 
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared" / "providers" / "vectors.json"
-VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text("utf-8"))["unionpay_000"] if VECTORS_PATH.exists() else {}
+VECTORS: dict[str, Any] = provider_vectors("unionpay_000")
 KEY_HEX = "0123456789abcdeffedcba987654321089abcdef01234567"
-needs_vectors = pytest.mark.skipif(not VECTORS, reason="shared vectors.json not found")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +32,6 @@ def keys() -> tuple[str, str]:
     return generate_test_keypair()
 
 
-@needs_vectors
 def test_symmetric_key_vector() -> None:
     vector = VECTORS["symmetric_key_encryption"]
     assert encrypt_field(vector["plaintext"], vector["symmetric_key_hex"]) == vector["ciphertext_base64"]
@@ -46,7 +42,6 @@ def test_symmetric_key_vector_inline() -> None:
     assert encrypt_field("13800138000", KEY_HEX) == "lst7/3YbD5ojqDEH0uSHKg=="
 
 
-@needs_vectors
 def test_backend_token_signature_vector() -> None:
     vector = VECTORS["backend_token_signature"]
     params = vector["params"]
