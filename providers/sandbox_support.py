@@ -26,7 +26,10 @@ from litestar.types import Receive, Send
 CONFIG_PATH = "/_control/config"
 TEN_YEARS_S = 10 * 365 * 86400
 
-FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit")
+# "code": answer with one of the provider's own codes (`{"mode": "code", "code": "1002", "commit": true}`); with
+# commit the sandbox does the work first and keeps it, which is how a code that "may have happened" is staged.
+CODE_MODE = "code"
+FAULT_MODES = ("timeout", "http500", "html", "drop_after_commit", CODE_MODE)
 SIGNED_FAULT_MODES = (*FAULT_MODES, "bad_signature")  # gateways that sign their answers
 # Faults whose call is processed (and kept) before the answer goes wrong; the others replace the work.
 FAULTS_AFTER_WORK = frozenset({"drop_after_commit"})
@@ -70,6 +73,12 @@ class Fault:
     mode: str  # one of the sandbox's fault modes
     remaining: int
     delay_seconds: float = 5.0
+    code: str | None = None  # mode "code": the provider's code to answer with
+    commit: bool = False     # mode "code": do the work (and keep it) before answering with the code
+
+    @property
+    def keeps_work(self) -> bool:
+        return self.mode == "drop_after_commit" or (self.mode == CODE_MODE and self.commit)
 
 
 class FaultSlot:
@@ -101,7 +110,16 @@ def fault_from(data: dict[str, Any], modes: tuple[str, ...]) -> Fault | None:
     delay: Any = data.get("delaySeconds", 5.0)
     if not is_number(delay) or not 0 <= delay <= 300:
         raise ControlInputError("delaySeconds must be a number of seconds from 0 to 300")
-    return Fault(mode=mode, remaining=count, delay_seconds=float(delay))
+    if mode != CODE_MODE:
+        return Fault(mode=mode, remaining=count, delay_seconds=float(delay))
+    code, commit = data.get("code"), data.get("commit", False)
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)
+    if not isinstance(code, str) or not 0 < len(code) <= 64 or not code.isprintable():
+        raise ControlInputError("code must be the provider's code, as a string of 1 to 64 characters")
+    if not isinstance(commit, bool):
+        raise ControlInputError("commit must be true (do the work, then answer with the code) or false")
+    return Fault(mode=mode, remaining=count, delay_seconds=float(delay), code=code, commit=commit)
 
 
 async def fault_instead_of_work(fault: Fault) -> Response[Any]:
@@ -115,10 +133,19 @@ async def fault_instead_of_work(fault: Fault) -> Response[Any]:
 
 
 async def answer_with_fault(fault: Fault | None, work: Callable[[Fault | None], Awaitable[bytes]], *,
-                            media_type: str, after_work: frozenset[str] = FAULTS_AFTER_WORK) -> Response[Any]:
+                            media_type: str, after_work: frozenset[str] = FAULTS_AFTER_WORK,
+                            code_answer: Callable[[str], bytes] | None = None) -> Response[Any]:
     """The answer to a gateway call under `fault` (None: no fault). A fault not in `after_work` answers
     instead of the work; otherwise `work(fault)` runs (its effects are kept) and makes the payload, which
-    drop_after_commit then cuts short. `work` sees the fault to spoil the payload itself (bad_signature)."""
+    drop_after_commit then cuts short. `work` sees the fault to spoil the payload itself (bad_signature).
+    Mode "code" answers `code_answer(code)`, the provider's own answer carrying that code, after doing the
+    work (kept, its payload discarded) when the fault commits."""
+    if fault is not None and fault.mode == CODE_MODE:
+        if code_answer is None or fault.code is None:
+            return Response("this route cannot answer with a code", status_code=500, media_type="text/plain")
+        if fault.commit:
+            await work(None)
+        return Response(code_answer(fault.code), status_code=200, media_type=media_type)
     if fault is not None and fault.mode not in after_work:
         return await fault_instead_of_work(fault)
     payload = await work(fault)
@@ -221,7 +248,10 @@ def fault_and_reset_routes(state: ControlledState, modes: tuple[str, ...], *,
     async def faults(request: Request) -> dict[str, Any]:
         state.fault = fault_from(await read(request), modes)
         fault = state.fault
-        return {"mode": fault.mode if fault else "none", "count": fault.remaining if fault else 0}
+        if fault is None:
+            return {"mode": "none", "count": 0}
+        shown: dict[str, Any] = {"mode": fault.mode, "count": fault.remaining}
+        return shown | ({"code": fault.code, "commit": fault.commit} if fault.mode == CODE_MODE else {})
 
     @post("/_control/reset", status_code=200, include_in_schema=False)
     async def reset() -> dict[str, Any]:

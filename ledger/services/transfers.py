@@ -13,7 +13,7 @@ from tortoise.expressions import F
 
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
-from ledger.domain.money import Money, require_positive
+from ledger.domain.money import MAX_AMOUNT, Money, require_positive
 from ledger.domain.statuses import TransferState
 from ledger.persistence.models import Account, Transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
@@ -39,6 +39,19 @@ def _check_can_debit(account: Account, amount: int) -> None:
         )
 
 
+def _check_fits(account: Account, side: str, amount: int) -> None:
+    """Refuses a change that would take a side of the account (its posted plus pending debits, or credits)
+    past the signed 64-bit range. Keeping each side's sum in range keeps every column, every balance derived
+    from them (credits - debits - pending, at least -MAX) and every amount the API shows exact in 64 bits:
+    PostgreSQL's BIGINT would refuse the write with a server error, and SQLite would silently turn the
+    column into a float."""
+    total = getattr(account, f"{side}_posted") + getattr(account, f"{side}_pending") + amount
+    if total > MAX_AMOUNT:
+        raise LedgerError(ErrorCode.INVALID_AMOUNT,
+                          f"this would take the {account.kind.value.lower().replace('_', ' ')}'s {side} past the "
+                          f"64-bit limit of {MAX_AMOUNT} minor units", field="amount")
+
+
 async def create_transfer(
     uow: UnitOfWork,
     *,
@@ -59,6 +72,8 @@ async def create_transfer(
     locked = await lock_accounts(debit.id, credit.id)
     debit, credit = locked[debit.id], locked[credit.id]
     _check_can_debit(debit, amount)
+    _check_fits(debit, "debits", amount)
+    _check_fits(credit, "credits", amount)
 
     side = "pending" if pending else "posted"
     await Account.filter(id=debit.id).update(**{f"debits_{side}": F(f"debits_{side}") + amount})
