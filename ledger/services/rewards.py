@@ -107,7 +107,7 @@ async def _load_reward(reference: dict) -> Reward:
 async def settle_reward(
     tenant_id: int, reward_id: int, action: SettleAction, idempotency_key: str, amount: int | None = None
 ) -> Reward:
-    """Posts (all or part) or voids a held reward."""
+    """Posts (all or part) or voids a held grant: the rewards the ledger alone settles."""
     if amount is not None:
         if action is SettleAction.VOID:
             raise LedgerError(ErrorCode.INVALID_INPUT, "a void takes no amount", field="amount")
@@ -117,6 +117,12 @@ async def settle_reward(
         reward = await Reward.get_or_none(id=reward_id, tenant_id=tenant_id)
         if reward is None:
             raise LedgerError(ErrorCode.NOT_FOUND, "no such reward", field="rewardId")
+        if reward.provider is not None or reward.kind is not RewardKind.GRANT:
+            # The provider decides what became of its reward (a packet may yet be claimed, or refunded):
+            # settling it here would pay or release what the provider may do the other way.
+            raise LedgerError(ErrorCode.INVALID_STATE,
+                              f"a {reward.kind.value} reward is settled by its provider's answer (syncReward), "
+                              "not by settleReward", field="rewardId")
         hold = await Transfer.filter(reward_id=reward.id, state=TransferState.PENDING).first()
         if reward.status is not RewardStatus.PENDING or hold is None:
             raise LedgerError(ErrorCode.INVALID_STATE,
