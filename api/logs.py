@@ -11,6 +11,24 @@ import logging
 import sys
 
 QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "tortoise.db_client", "asyncio")
+# Paths whose query strings may carry a credential (a key a client wrongly put in the URL) or a provider's
+# signed parameters (Randou pushes by GET): the access log shows the path and "?[redacted]".
+REDACTED_QUERY_PATHS = ("/graphql", "/webhooks/")
+
+
+class RedactQueryStrings(logging.Filter):
+    """Rewrites uvicorn's access-log line (client, method, path with query, HTTP version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, _, query = args[2].partition("?")
+            if query and path.startswith(REDACTED_QUERY_PATHS):
+                record.args = (args[0], args[1], f"{path}?[redacted]", args[3], args[4])
+        return True
+
+
+_REDACTOR = RedactQueryStrings()
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -22,3 +40,6 @@ def configure_logging(level: str = "INFO") -> None:
 def quiet_third_party_loggers() -> None:
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if _REDACTOR not in access.filters:
+        access.addFilter(_REDACTOR)

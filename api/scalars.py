@@ -8,9 +8,11 @@ including decimals, exponents and out-of-range values, is refused while the docu
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, NewType
 
 import strawberry
+from dateutil.parser import isoparse
 from graphql import IntValueNode, StringValueNode, ValueNode
 
 from ledger.domain.money import MAX_AMOUNT, MIN_AMOUNT
@@ -47,4 +49,25 @@ MINOR_UNITS_SCALAR = strawberry.scalar(
     serialize=lambda value: str(int(value)),
     parse_value=parse_minor_units,
     parse_literal=_parse_literal,
+)
+
+
+def parse_instant(value: Any) -> datetime:
+    """A DateTime input as an instant in UTC (naive means UTC). Every input goes through here, so no
+    filter or argument can hand the database a time outside years 1-9999 once converted to UTC
+    ("0001-01-01T00:00:00+14:00" is in year 0), which PostgreSQL would answer with a server error."""
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError("DateTime must be an ISO-8601 string, e.g. \"2026-01-31T08:00:00+08:00\"")
+    try:
+        moment = isoparse(value)
+        return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValueError("DateTime must be an ISO-8601 time between years 1 and 9999 in UTC") from None
+
+
+DATETIME_SCALAR = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat)",  # Strawberry's own words, so the schema reads the same
+    serialize=lambda value: value.isoformat(),
+    parse_value=parse_instant,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 import strawberry
 from graphql import ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
@@ -27,7 +28,7 @@ from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
 from api.queries import Query as LedgerQuery
 from api.red_packets_api import RedPacketMutation, RedPacketQuery
-from api.scalars import MINOR_UNITS_SCALAR, MinorUnits
+from api.scalars import DATETIME_SCALAR, MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
 
 log = logging.getLogger("api.errors")
@@ -142,7 +143,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return LedgerSchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
-        config=StrawberryConfig(auto_camel_case=True, scalar_map={MinorUnits: MINOR_UNITS_SCALAR}),
+        config=StrawberryConfig(auto_camel_case=True,
+                                scalar_map={MinorUnits: MINOR_UNITS_SCALAR, datetime: DATETIME_SCALAR}),
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

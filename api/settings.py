@@ -23,6 +23,7 @@ class Settings:
     max_query_depth: int = 10
     max_query_tokens: int = 2000
     max_query_aliases: int = 30
+    body_read_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -38,6 +39,8 @@ class Settings:
                 max_query_depth=int(values.get("MAX_QUERY_DEPTH", cls.max_query_depth)),
                 max_query_tokens=int(values.get("MAX_QUERY_TOKENS", cls.max_query_tokens)),
                 max_query_aliases=int(values.get("MAX_QUERY_ALIASES", cls.max_query_aliases)),
+                body_read_timeout_seconds=float(values.get("BODY_READ_TIMEOUT_SECONDS",
+                                                           cls.body_read_timeout_seconds)),
             )
         except ValueError as exc:
             raise SettingsError(f"a numeric setting is not a number: {exc}") from exc
@@ -51,6 +54,8 @@ class Settings:
             raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
         if not 0 < self.port < 65536:
             raise SettingsError("PORT must be 1-65535")
+        if not 0 < self.body_read_timeout_seconds <= 600:
+            raise SettingsError("BODY_READ_TIMEOUT_SECONDS must be more than 0 and at most 600")
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
