@@ -147,10 +147,11 @@ class Reward(Node):
     def amount(self) -> Money:
         return Money.of(self.row.amount, self.row.asset)
 
-    @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it.")
+    @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
+                      "member tokens (a campaign is the operator's configuration).")
     async def campaign(self, info: Info) -> Campaign | None:
         campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
-        if campaign_id is None:
+        if campaign_id is None or principal_of(info).is_member:
             return None
         return Campaign.from_row(await info.context.loaders.campaign.load(campaign_id))
 
@@ -194,9 +195,10 @@ class Event(Node):
         row = await info.context.loaders.transfer.load(transfer_id) if transfer_id else None
         return Transfer.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="The campaign the event concerns; null for member tokens (a campaign is the "
+                      "operator's configuration).")
     async def campaign(self, info: Info) -> Campaign | None:
-        if self.row.campaign_id is None:
+        if self.row.campaign_id is None or principal_of(info).is_member:
             return None
         row = await info.context.loaders.campaign.load(self.row.campaign_id)
         return Campaign.from_row(row) if row else None
