@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, get
@@ -14,9 +14,13 @@ from strawberry.http.base import HTTPException  # the class Strawberry turns int
 from strawberry.litestar import make_graphql_controller
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
+from api.body_timeout import body_read_timeout
 from api.context import AppContext
 from api.event_bus import event_bus_for
+from api.graphiql import graphiql_assets_router, graphiql_page_html
+from api.landing import landing
 from api.logs import quiet_third_party_loggers
+from api.scheduling import scheduler_running
 from api.schema import build_schema
 from api.settings import Settings
 from api.webhooks import randou_webhook
@@ -28,8 +32,11 @@ from providers import registry
 log = logging.getLogger(__name__)
 
 
-async def graphql_context(request: ASGIConnection) -> AppContext:
-    return AppContext(principal=getattr(request.state, "principal", None))
+def graphql_context_for(settings: Settings) -> Callable[[ASGIConnection], Awaitable[AppContext]]:
+    async def graphql_context(request: ASGIConnection) -> AppContext:
+        return AppContext(principal=getattr(request.state, "principal", None), settings=settings)
+
+    return graphql_context
 
 
 @get("/health")
@@ -46,8 +53,10 @@ def create_app(
     migrate_on_start: bool = False,
     on_startup: Callable[[], AbstractAsyncContextManager[None]] | None = None,
     extra_routes: Sequence[Any] = (),
+    run_scheduler: bool = False,
 ) -> Litestar:
-    """`manage_database=False` leaves the database to the caller (tests that already opened it)."""
+    """`manage_database=False` leaves the database to the caller (tests that already opened it);
+    `run_scheduler` fires the scheduled jobs in this process too (`serve` does unless --no-scheduler)."""
     quiet_third_party_loggers()
     set_provider_factory(registry.build_provider)
 
@@ -58,21 +67,20 @@ def create_app(
             return
         if migrate_on_start:
             await migrate(settings.database_url)
-        async with open_database(settings.database_url), event_bus_for(settings.redis_url) as bus:
-            set_event_bus(bus)
-            try:
-                if on_startup is None:
-                    yield
-                else:
-                    async with on_startup():
-                        yield
-            finally:
-                await registry.close_shared_http_client()
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(open_database(settings.database_url))
+            set_event_bus(await stack.enter_async_context(event_bus_for(settings.redis_url)))
+            stack.push_async_callback(registry.close_shared_http_client)
+            if on_startup is not None:
+                await stack.enter_async_context(on_startup())
+            if run_scheduler:
+                await stack.enter_async_context(scheduler_running(settings))
+            yield
 
     controller = make_graphql_controller(
         build_schema(settings),
         path=GRAPHQL_PATH,
-        context_getter=graphql_context,
+        context_getter=graphql_context_for(settings),
         allow_queries_via_get=False,
     )
 
@@ -87,11 +95,17 @@ def create_app(
                 raise HTTPException(400, "The request body must be a JSON object")
             return parsed
 
+        @property
+        def graphql_ide_html(self) -> str:
+            """Our own GraphiQL page instead of Strawberry's, which loads its assets from a CDN."""
+            return graphiql_page_html()
+
     graphql = GraphQLController
     return Litestar(
-        route_handlers=[graphql, health, randou_webhook, *extra_routes],
+        route_handlers=[graphql, graphiql_assets_router(), landing, health, randou_webhook, *extra_routes],
         lifespan=[lifespan],
         before_request=authenticate_graphql_request,
+        middleware=[body_read_timeout(settings.body_read_timeout_seconds)],
         # Logging is configured once by the process (api.logs), not by the framework.
         logging_config=None,
         debug=False,

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from litestar.exceptions import HTTPException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 
 class BodyReadTimeout(HTTPException):
@@ -31,10 +31,10 @@ def body_read_timeout(timeout_s: float) -> Any:
                 return
             deadline = time.monotonic() + timeout_s
 
-            async def receive_in_time() -> Message:
+            async def receive_in_time() -> Any:
                 remaining = deadline - time.monotonic()
                 try:
-                    return await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
+                    return await asyncio.wait_for(_awaited(receive), timeout=max(remaining, 0.001))
                 except TimeoutError:
                     raise BodyReadTimeout() from None
 
@@ -43,3 +43,7 @@ def body_read_timeout(timeout_s: float) -> Any:
         return bounded
 
     return middleware
+
+
+async def _awaited(receive: Receive) -> Any:
+    return await receive()

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from api.ids import decode_id_of, encode_id
@@ -64,14 +67,75 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port  # 0 asks the OS for a free port
+    run_scheduler = not args.no_scheduler
     if args.demo:
         mounts, sandboxes = sandbox_mounts()
         app = create_app(settings, migrate_on_start=True, on_startup=demo_startup(host, port, sandboxes),
-                         extra_routes=mounts)
+                         extra_routes=mounts, run_scheduler=run_scheduler)
     else:
-        app = create_app(settings)
+        app = create_app(settings, run_scheduler=run_scheduler)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
     return 0
+
+
+@asynccontextmanager
+async def _service_parts(settings: Settings) -> AsyncIterator[None]:
+    """What a job needs without HTTP: the database, the event bus and the provider adapters."""
+    from api.event_bus import event_bus_for
+    from ledger.events import set_event_bus
+    from ledger.ports import set_provider_factory
+    from providers import registry
+
+    set_provider_factory(registry.build_provider)
+    async with open_database(settings.database_url), event_bus_for(settings.redis_url) as bus:
+        set_event_bus(bus)
+        try:
+            yield
+        finally:
+            await registry.close_shared_http_client()
+
+
+def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
+    from api.scheduling import scheduler_running
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        async with _service_parts(settings), scheduler_running(settings):
+            print("worker: scheduler running; stop with Ctrl-C or SIGTERM", file=sys.stderr, flush=True)
+            await stop.wait()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
+    from api.scheduling import scheduler_settings
+    from scheduler.runner import UnknownJob, run_job
+
+    tenant_id = None
+    if args.tenant is not None:
+        tenant_id = decode_id_of("Tenant", args.tenant)
+        if tenant_id is None:
+            print(f"error: {args.tenant!r} is not a tenant ID (create-tenant prints one)", file=sys.stderr)
+            return 2
+
+    async def run() -> Any:
+        async with _service_parts(settings):
+            return await run_job(args.name, scheduler_settings(settings), tenant_id=tenant_id)
+
+    try:
+        finished = asyncio.run(run())
+    except UnknownJob as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if finished is None:  # only if another process claimed this very instant's run
+        print(json.dumps({"job": args.name, "status": "SKIPPED", "counts": {}}))
+        return 0
+    print(json.dumps({"job": finished.job, "status": finished.status.value, "counts": finished.counts}))
+    return 1 if finished.status.value == "FAILED" else 0
 
 
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
@@ -134,10 +198,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _command(commands, "serve", "run the API (GraphQL at /graphql, health at /health)")
     serve.add_argument("--host", help="the address to listen on (default: HOST, else 127.0.0.1)")
     serve.add_argument("--port", type=int, help="the port to listen on (default: PORT, else 8000; 0 picks a free one)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="do not fire the scheduled jobs in this process (run `reward-ledger worker` instead)")
     serve.add_argument("--demo", action="store_true",
                        help="migrate, mount the provider sandboxes, seed a demo tenant connected to them "
                             "and print its admin key")
     serve.set_defaults(run=cmd_serve)
+
+    _command(commands, "worker", "run the scheduled jobs without HTTP",
+             "Any number of workers and API instances may fire the schedule against one database: each fire "
+             "is claimed in the database and runs once.").set_defaults(run=cmd_worker)
+    run_job_parser = _command(commands, "run-job", "run one job once now; prints one line of JSON (job, status, "
+                              "counts)", "Exits 1 when the run FAILED (an audit that found a problem, say).")
+    run_job_parser.add_argument("name", help="sync-rewards, expire-holds, reconcile, audit, refresh-station-tokens "
+                                "or prune-webhook-nonces")
+    run_job_parser.add_argument("--tenant", help="only this tenant's work (default: every tenant)")
+    run_job_parser.set_defaults(run=cmd_run_job)
 
     sandbox = _command(commands, "sandbox", "run one provider's sandbox alone",
                        "GET /_control/config on it gives the settings that connect a tenant to it.")

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from tortoise.models import Model
 
 from api.errors import ApiError, ApiErrorCode, forbidden
+from api.settings import Settings
 from ledger.domain.access import Principal, Role
 from ledger.persistence.models import Account, Campaign, Reward, Transfer
 
@@ -44,6 +45,7 @@ class Loaders:
 
 class AppContext(BaseContext, kw_only=True):
     principal: Principal | None = None
+    settings: Settings = Settings()  # the service's settings, for resolvers that start work (runJob)
     loader_cache: Loaders | None = None
 
     def require_principal(self) -> Principal:

@@ -17,6 +17,7 @@ from api.types.nodes import Reward
 from ledger.domain.access import Principal, Role
 from ledger.persistence import models
 from ledger.persistence.coupon_models import IssuedCoupon
+from ledger.ports import NEVER_SENT
 from ledger.services import coupons
 from ledger.services.reads import paginate
 
@@ -121,7 +122,9 @@ class CouponMutation:
         if reward is None:
             return IssueCouponsPayload(reward=None, coupons=[], user_errors=errors)
         issued = await IssuedCoupon.filter(reward_id=reward.id).order_by("id")
-        if reward.status.value == "FAILED":
+        if reward.status.value == "FAILED" and reward.details.get("code") == NEVER_SENT:
+            errors = [UserError.never_sent("Allinpay", str(reward.details.get("message")))]
+        elif reward.status.value == "FAILED":
             errors = [UserError(field=None, code="PROVIDER_REJECTED",
                                 message=f"the provider refused: {reward.details.get('code')} "
                                         f"{reward.details.get('message')}")]

@@ -17,6 +17,7 @@ from api.types.nodes import Reward
 from ledger.domain.access import Role
 from ledger.domain.statuses import RewardStatus
 from ledger.persistence import models
+from ledger.ports import NEVER_SENT
 from ledger.services import unionpay_draws
 from providers.unionpay.client import DrawOrder
 
@@ -84,7 +85,9 @@ class DrawMutation:
             lambda trans_number, r: DrawOrder(trans_number=trans_number, **asdict(r))))
         if reward is None:
             return DrawLotteryPayload(reward=None, award=None, user_errors=errors)
-        if reward.status is RewardStatus.FAILED:
+        if reward.status is RewardStatus.FAILED and reward.details.get("code") == NEVER_SENT:
+            errors = [UserError.never_sent("UnionPay", str(reward.details.get("message")))]
+        elif reward.status is RewardStatus.FAILED:
             code, message = reward.details.get("code"), reward.details.get("message")
             errors = [UserError(field=None, code="PROVIDER_REJECTED", message=f"UnionPay refused: {code} {message}")]
         return DrawLotteryPayload(reward=Reward.from_row(reward), award=award_of(reward), user_errors=errors)

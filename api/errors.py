@@ -13,7 +13,7 @@ from enum import StrEnum
 import strawberry
 from graphql import GraphQLError
 
-from ledger.domain.errors import LedgerError
+from ledger.domain.errors import ErrorCode, LedgerError
 
 
 class ApiErrorCode(StrEnum):
@@ -52,3 +52,10 @@ class UserError:
     @classmethod
     def not_found(cls, field: str, what: str) -> UserError:
         return cls(field=["input", field], code="NOT_FOUND", message=f"no such {what}")
+
+    @classmethod
+    def never_sent(cls, provider: str, reason: str) -> UserError:
+        """A request refused before it left (the provider's TLS certificate not trusted, say): the provider
+        was unavailable, not refusing, and nothing happened there."""
+        return cls(field=None, code=ErrorCode.PROVIDER_UNAVAILABLE.value,
+                   message=f"{provider} could not be reached; nothing was sent: {reason}")

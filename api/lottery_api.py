@@ -22,6 +22,7 @@ from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.statuses import RewardStatus
 from ledger.persistence import models
 from ledger.persistence.provider_models import ProviderConfig as ConfigRow
+from ledger.ports import NEVER_SENT
 from ledger.services import lottery, provider_configs
 from ledger.services.station_lease import StationBusy
 from ledger.services.sync import sync_reward
@@ -168,11 +169,12 @@ class ChangeLotteryStationPasswordPayload:
 
 @strawberry.type
 class LotteryQuery:
-    @strawberry.field(description="The tenant's provider settings, secrets masked.")
+    @strawberry.field(description="The tenant's provider settings, secrets masked, a CA bundle (`tlsCaBundle`) "
+                      "shown as each certificate's subject and expiry.")
     async def provider_configs(self, info: Info) -> list[ProviderConfig]:
         principal = require_operator_view(info, "provider settings")
         rows = await provider_configs.list_configs(principal.tenant_id)
-        return [_config_type(row, registry.module(row.provider).mask_settings(row.settings)) for row in rows
+        return [_config_type(row, registry.module(row.provider).shown_settings(row.settings)) for row in rows
                 if row.provider in registry.provider_names()]
 
     @strawberry.field(description="The gateway's redemption record of a ticket (getPrize); null if none.")
@@ -209,7 +211,8 @@ class LotteryQuery:
 @strawberry.type
 class LotteryMutation:
     @strawberry.mutation(description="Admin: connect the tenant to a provider (an upsert). Secrets are "
-                         "write-only; sending back a masked value keeps the stored one.")
+                         "write-only; sending back a masked value keeps the stored one, as sending back a "
+                         "CA bundle's summary keeps the bundle. A setting the provider does not know is refused.")
     async def configure_provider(self, info: Info, input: ConfigureProviderInput) -> ConfigureProviderPayload:
         principal = require_role(info, Role.ADMIN, "configure providers")
         try:
@@ -302,7 +305,10 @@ async def _change_station_password(principal: Principal, station_id: str | None,
 
 
 def _outcome_errors(reward: models.Reward) -> list[UserError]:
-    """A gateway refusal is a FAILED reward and a user error naming the gateway's code."""
+    """A gateway refusal is a FAILED reward and a user error naming the gateway's code; a redemption that
+    never reached the gateway is FAILED too, but the gateway was unavailable, not refusing."""
+    if reward.status is RewardStatus.FAILED and reward.details.get("code") == NEVER_SENT:
+        return [UserError.never_sent("the gateway", str(reward.details.get("message", "")))]
     if reward.status is RewardStatus.FAILED:
         code, message = reward.details.get("code", "?"), reward.details.get("message", "refused")
         return [UserError(field=["input", "barCode"], code=ErrorCode.PROVIDER_REJECTED.value,

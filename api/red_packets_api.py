@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from api.context import Info, principal_of, require_role
+from api.context import Info, principal_of, require_operator_view, require_role
 from api.errors import UserError
 from api.mutations import attempt, require_id
 from api.scalars import MinorUnits
@@ -204,9 +204,9 @@ class RedPacketQuery:
         page = await reads.paginate(query.filter(id__in=groups), first=page_size(first), after=cursor_position(after))
         return connection_of(page, Reward.from_row, lambda row: row.id)
 
-    @strawberry.field(description="The tenant's red-packet activities.")
+    @strawberry.field(description="The tenant's red-packet activities (operators only).")
     async def red_packet_activities(self, info: Info) -> list[RedPacketActivity]:
-        principal = principal_of(info)
+        principal = require_operator_view(info, "red-packet activities")
         rows = await ActivityRow.filter(tenant_id=principal.tenant_id).order_by("cash_redpack_id")
         return [RedPacketActivity.from_row(row) for row in rows]
 

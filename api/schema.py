@@ -23,6 +23,7 @@ from strawberry.tools import merge_types
 from api.coupons_api import CouponMutation, CouponQuery
 from api.draws_api import DrawMutation
 from api.errors import ApiErrorCode, invalid_argument
+from api.jobs_api import JobMutation, JobQuery
 from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
@@ -114,9 +115,10 @@ class RefuseUnstorableText(SchemaExtension):
 
 
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
-QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery)
+QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery,
+                                 JobQuery)
 MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
-                                    RedPacketMutation, DrawMutation)
+                                    RedPacketMutation, DrawMutation, JobMutation)
 
 
 class LedgerSchema(strawberry.Schema):

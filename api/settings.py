@@ -24,6 +24,9 @@ class Settings:
     max_query_tokens: int = 2000
     max_query_aliases: int = 30
     body_read_timeout_seconds: float = 10.0
+    # Trigger overrides, as (job, spec) pairs from SCHEDULE_<JOB>; see scheduler/schedule.py.
+    schedules: tuple[tuple[str, str], ...] = ()
+    sync_first_delay_seconds: float | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -41,7 +44,12 @@ class Settings:
                 max_query_aliases=int(values.get("MAX_QUERY_ALIASES", cls.max_query_aliases)),
                 body_read_timeout_seconds=float(values.get("BODY_READ_TIMEOUT_SECONDS",
                                                            cls.body_read_timeout_seconds)),
+                schedules=_schedules(values),
+                sync_first_delay_seconds=(float(values["SYNC_FIRST_DELAY_SECONDS"])
+                                          if values.get("SYNC_FIRST_DELAY_SECONDS") else None),
             )
+        except SettingsError:
+            raise
         except ValueError as exc:
             raise SettingsError(f"a numeric setting is not a number: {exc}") from exc
         settings.validate()
@@ -56,8 +64,30 @@ class Settings:
             raise SettingsError("PORT must be 1-65535")
         if not 0 < self.body_read_timeout_seconds <= 600:
             raise SettingsError("BODY_READ_TIMEOUT_SECONDS must be more than 0 and at most 600")
+        if self.sync_first_delay_seconds is not None and not 0 <= self.sync_first_delay_seconds <= 86400:
+            raise SettingsError("SYNC_FIRST_DELAY_SECONDS must be 0-86400")
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+
+
+def _schedules(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """SCHEDULE_<JOB> overrides, each checked now so a typo stops the start with a clear message."""
+    from scheduler.schedule import JOBS, setting_name
+    from scheduler.triggers import TriggerInvalid, parse_trigger
+
+    names = {setting_name(job): job for job in JOBS}
+    chosen = []
+    for variable, spec in sorted(values.items()):
+        if not variable.startswith("SCHEDULE_"):
+            continue
+        if variable not in names:
+            raise SettingsError(f"{variable} names no job; the jobs' variables are {', '.join(sorted(names))}")
+        try:
+            parse_trigger(spec)
+        except TriggerInvalid as exc:
+            raise SettingsError(f"{variable}: {exc}") from None
+        chosen.append((names[variable], spec.strip()))
+    return tuple(chosen)
 
 
 def _read_dotenv(path: Path) -> list[tuple[str, str]]:

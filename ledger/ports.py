@@ -1,8 +1,9 @@
 """What the ledger needs from the outside world, as ports it defines and adapters implement.
 
 A provider call ends in one of three typed outcomes. `Accepted` and `Rejected` are answers the provider
-gave; `Unknown` means its answer was lost (timeout, 5xx, unparseable body) and only asking it again can
-tell. Nothing ever turns an `Unknown` into a success by guessing.
+gave (`NeverSent`, a kind of `Rejected`, is the one refusal made on our side: the request never left);
+`Unknown` means its answer was lost (timeout, 5xx, unparseable body) and only asking it again can tell.
+Nothing ever turns an `Unknown` into a success by guessing.
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ class Rejected:
     retryable: bool
     status: RewardStatus = RewardStatus.FAILED  # or NOT_WON when the refusal means "no prize"
     details: dict[str, Any] = field(default_factory=dict)
+
+
+# The code of a NeverSent refusal: ours, not any provider's (theirs are digits or their own words).
+NEVER_SENT = "NEVER_SENT"
+
+
+@dataclass(frozen=True)
+class NeverSent(Rejected):
+    """Refused before anything happened: the request never reached the provider (its TLS certificate was
+    not trusted, say), so the provider did nothing. It settles like any refusal (FAILED, holds released,
+    nothing paid). Only a first dispatch may end this way: a resend that never left says nothing about the
+    attempts before it, which stay Unknown until the provider answers."""
+
+    @classmethod
+    def because(cls, reason: str) -> NeverSent:
+        return cls(code=NEVER_SENT, message=reason, retryable=True)
 
 
 @dataclass(frozen=True)

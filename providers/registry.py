@@ -15,8 +15,15 @@ from litestar import Litestar
 
 from ledger.ports import ProviderNotConfigured
 from ledger.services import provider_configs
-from providers.http import new_http_client
-from providers.settings import MASK, SettingsInvalid, keep_stored_secrets
+from providers import ca_bundle, http_clients
+from providers.settings import (
+    CA_BUNDLE,
+    HTTP_SETTING_KEYS,
+    MASK,
+    SettingsInvalid,
+    keep_stored_secrets,
+    refuse_unknown_keys,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,16 @@ class ProviderModule:
     secret_fields: tuple[str, ...]
     build: Callable[[int, Any, httpx.AsyncClient], Any]
     sandbox: Callable[[], Litestar]
+    setting_keys: frozenset[str]  # the keys its settings.py reads
+    calls_out: bool = True  # False for a provider that only calls us: no baseUrl, timeouts or CA bundle
+
+    @property
+    def known_settings(self) -> frozenset[str]:
+        return (self.setting_keys | HTTP_SETTING_KEYS) if self.calls_out else self.setting_keys
+
+    def shown_settings(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The settings as `providerConfigs` shows them: secrets masked, a CA bundle summarised."""
+        return ca_bundle.shown(self.mask_settings(raw))
 
 
 def _instant_lottery() -> ProviderModule:
@@ -36,7 +53,7 @@ def _instant_lottery() -> ProviderModule:
 
     return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
                           mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
-                          build=InstantLotteryClient, sandbox=create_sandbox_app)
+                          build=InstantLotteryClient, sandbox=create_sandbox_app, setting_keys=settings.SETTING_KEYS)
 
 
 def _allinpay() -> ProviderModule:
@@ -46,7 +63,7 @@ def _allinpay() -> ProviderModule:
 
     return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
                           mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
-                          build=AllinpayClient, sandbox=create_sandbox_app)
+                          build=AllinpayClient, sandbox=create_sandbox_app, setting_keys=settings.SETTING_KEYS)
 
 
 def _red_packet() -> ProviderModule:
@@ -56,7 +73,7 @@ def _red_packet() -> ProviderModule:
 
     return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
                           mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
-                          build=RedPacketClient, sandbox=create_sandbox_app)
+                          build=RedPacketClient, sandbox=create_sandbox_app, setting_keys=settings.SETTING_KEYS)
 
 
 def _randou() -> ProviderModule:
@@ -66,7 +83,8 @@ def _randou() -> ProviderModule:
 
     return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
                           mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
-                          build=RandouWebhookVerifier, sandbox=create_sandbox_app)
+                          build=RandouWebhookVerifier, sandbox=create_sandbox_app, setting_keys=settings.SETTING_KEYS,
+                          calls_out=False)  # Randou only pushes to our webhook
 
 
 def _unionpay() -> ProviderModule:
@@ -76,13 +94,12 @@ def _unionpay() -> ProviderModule:
 
     return ProviderModule(name=settings.PROVIDER, parse_settings=settings.parse_settings,
                           mask_settings=settings.mask_settings, secret_fields=settings.SECRET_FIELDS,
-                          build=UnionPayClient, sandbox=create_sandbox_app)
+                          build=UnionPayClient, sandbox=create_sandbox_app, setting_keys=settings.SETTING_KEYS)
 
 
 _MODULES: dict[str, Callable[[], ProviderModule]] = {"instant-lottery": _instant_lottery, "allinpay": _allinpay,
                                                      "red-packet": _red_packet, "randou": _randou,
                                                      "unionpay": _unionpay}
-_http: httpx.AsyncClient | None = None
 
 
 def provider_names() -> list[str]:
@@ -96,17 +113,13 @@ def module(name: str) -> ProviderModule:
 
 
 def shared_http_client() -> httpx.AsyncClient:
-    global _http
-    if _http is None or _http.is_closed:
-        _http = new_http_client()
-    return _http
+    """The client of every provider that trusts the system's certificate store."""
+    return http_clients.client_for(None)
 
 
 async def close_shared_http_client() -> None:
-    global _http
-    if _http is not None:
-        await _http.aclose()
-        _http = None
+    """Closes every shared client: the system-trust one and those made for CA bundles."""
+    await http_clients.close_all()
 
 
 async def build_provider(tenant_id: int, name: str) -> Any:
@@ -115,21 +128,27 @@ async def build_provider(tenant_id: int, name: str) -> Any:
     if raw is None or name not in _MODULES:
         raise ProviderNotConfigured(name)
     provider = module(name)
-    return provider.build(tenant_id, provider.parse_settings(raw), shared_http_client())
+    bundle = raw.get(CA_BUNDLE) if provider.calls_out else None
+    return provider.build(tenant_id, provider.parse_settings(raw), http_clients.client_for(bundle))
 
 
 async def configure(tenant_id: int, name: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Validates and stores settings; returns them masked. Secrets sent back masked keep their value."""
+    """Validates and stores settings; returns them as shown. Secrets sent back masked, and a CA bundle
+    sent back as its summary, keep their stored value. Every setting is checked here, where settings are
+    stored, so a key no provider reads is refused before anything is saved."""
     provider = module(name)
     if not isinstance(raw, dict):
         raise SettingsInvalid("settings", "must be a JSON object")
-    merged = keep_stored_secrets(raw, await provider_configs.stored_settings(tenant_id, name),
-                                 provider.secret_fields)
+    refuse_unknown_keys(raw, provider.known_settings)
+    stored = await provider_configs.stored_settings(tenant_id, name)
+    merged = ca_bundle.keep_stored_bundle(keep_stored_secrets(raw, stored, provider.secret_fields), stored)
     if MASK in _secret_values(merged, provider):
         raise SettingsInvalid("settings", "send the secrets themselves; the mask is only for display")
     provider.parse_settings(merged)
+    if ca_bundle.validated_bundle(merged.get(CA_BUNDLE)) is None:  # null or "": trust the system's store
+        merged = {key: value for key, value in merged.items() if key != CA_BUNDLE}
     await provider_configs.save_settings(tenant_id, name, merged)
-    return provider.mask_settings(merged)
+    return provider.shown_settings(merged)
 
 
 def _secret_values(settings: dict[str, Any], provider: ProviderModule) -> list[Any]:

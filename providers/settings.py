@@ -1,13 +1,18 @@
-"""What every provider's settings share: validation errors, required text, and masking of secrets."""
+"""What every provider's settings share: validation errors, required text, known keys, and masking of
+secrets."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from providers.http import Timeouts
 
 MASK = "********"
+CA_BUNDLE = "tlsCaBundle"  # read by providers/ca_bundle.py
+# Understood for every provider that calls out, on top of the keys its own settings.py declares.
+HTTP_SETTING_KEYS = frozenset({"baseUrl", "connectTimeoutSeconds", "readTimeoutSeconds", CA_BUNDLE})
 
 
 class SettingsInvalid(ValueError):
@@ -25,6 +30,17 @@ def require_text(raw: dict[str, Any], name: str, max_length: int, *, where: str 
     if len(str(value)) > max_length:
         raise SettingsInvalid(field, f"at most {max_length} characters")
     return str(value)
+
+
+def refuse_unknown_keys(raw: dict[str, Any], known: Iterable[str], *, where: str = "") -> None:
+    """A key nothing reads is most often a misspelt one (`baseUrll`), which would otherwise go unnoticed
+    while its default silently applies."""
+    known = sorted(known)
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        field = f"{where}.{unknown[0]}" if where else unknown[0]
+        raise SettingsInvalid(field, f"unknown setting {', '.join(map(repr, unknown))}; "
+                                     f"the known ones are {', '.join(known)}")
 
 
 def masked_copy(raw: dict[str, Any], secret_fields: tuple[str, ...]) -> dict[str, Any]:

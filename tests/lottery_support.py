@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import httpx
@@ -26,9 +27,9 @@ OPEN_RULES = {"requireRealName": False, "serviceHours": "00:00-24:00", "minInter
 class Sandbox:
     """The sandbox's control routes."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, verify: ssl.SSLContext | bool = True) -> None:
         self.url = url
-        self.http = httpx.AsyncClient(base_url=url, timeout=30)
+        self.http = httpx.AsyncClient(base_url=url, timeout=30, verify=verify)
 
     async def _post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         response = await self.http.post(path, json=body or {})

@@ -17,9 +17,12 @@ from ledger.services import access
 
 
 @asynccontextmanager
-async def served(app: Any) -> AsyncIterator[str]:
-    """Serves an ASGI app over real HTTP on a free loopback port, in the running event loop."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+async def served(app: Any, *, ssl_certfile: str | None = None, ssl_keyfile: str | None = None
+                 ) -> AsyncIterator[str]:
+    """Serves an ASGI app over real HTTP on a free loopback port, in the running event loop; over HTTPS
+    when given a certificate (PEM, with its chain) and its key file."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
+                                           ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -27,10 +30,21 @@ async def served(app: Any) -> AsyncIterator[str]:
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if ssl_certfile else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         await task
+
+
+async def sandbox_config(provider: str) -> dict[str, Any]:
+    """The settings a new sandbox of `provider` hands out (`/_control/config`), asked in-process."""
+    from providers import registry
+
+    transport = httpx.ASGITransport(app=registry.module(provider).sandbox())
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        response = await client.get("/_control/config")
+        response.raise_for_status()
+        return dict(response.json())
 
 
 @dataclass

@@ -147,6 +147,18 @@ class Reward(Node):
     def amount(self) -> Money:
         return Money.of(self.row.amount, self.row.asset)
 
+    @strawberry.field(description="How often the status-sync job has asked the provider about it.")
+    def sync_attempts(self) -> int:
+        return self.row.sync_attempts
+
+    @strawberry.field(description="When the status-sync job asks next; null when it is not waiting to.")
+    def next_sync_at(self) -> datetime | None:
+        return self.row.next_sync_at
+
+    @strawberry.field(description="Why it was handed to a person (NEEDS_ATTENTION), when a job did that.")
+    def attention_reason(self) -> str | None:
+        return self.row.attention_reason
+
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")
     async def campaign(self, info: Info) -> Campaign | None:

@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "ledger.persistence.coupon_models",
     "ledger.persistence.red_packet_models",
     "ledger.persistence.draw_models",
+    "ledger.persistence.scheduler_models",
 ]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"

@@ -50,8 +50,10 @@ class DrawStage(Model):
         unique_together = (("tenant", "provider", "reference", "stage"),)
 
 
-# Nonces of accepted webhook calls, so a replayed call is refused. Rows older than the provider's
-# timestamp window can be pruned: a stale call is refused by its timestamp anyway.
+# Nonces of webhook calls that recorded something new, so another call reusing one is refused. A row
+# must be kept as long as a new call could still be accepted: for Randou its accept window plus the
+# clock skew it allows (RandouSettings.nonce_retention_s, 24 h + 5 min by default); after that the call's
+# timestamp refuses it anyway. A call repeating one already recorded is answered whatever its nonce.
 class WebhookNonce(Model):
 
     id = fields.BigIntField(primary_key=True)

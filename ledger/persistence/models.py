@@ -116,6 +116,11 @@ class Reward(Model):
     details: dict = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # The status-sync job's bookkeeping: how often it asked the provider, when it asks next (null: once the
+    # provider's grace period after the last change has passed), and why it handed the reward to a person.
+    sync_attempts = fields.IntField(default=0)
+    next_sync_at = fields.DatetimeField(null=True)
+    attention_reason = fields.TextField(null=True)
 
     class Meta:
         table = "rewards"

@@ -26,7 +26,7 @@ from ledger.domain.statuses import FINAL_STATUSES, AccountKind, RewardKind, Rewa
 from ledger.persistence.models import IdempotencyRecord, Reward, Transfer
 from ledger.persistence.provider_models import TicketLock
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
-from ledger.ports import Accepted, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
+from ledger.ports import Accepted, NeverSent, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
 from ledger.services import lottery_risk
 from ledger.services.accounts import member_wallet, named_account
 from ledger.services.rewards import change_status, check_member_id
@@ -111,7 +111,7 @@ async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_i
     outcome = await gateway.redeem(station, transac_id=transac_id, user_id=gateway_user_id(tenant_id, member_id),
                                    user_ip=user_ip, bar_code=bar_code)
     reward, applied = await record_outcome(tenant_id, reward.id, outcome)
-    if applied:
+    if applied and not isinstance(outcome, NeverSent):  # a gateway we could not reach is not the member's failure
         await _count_for_risk(tenant_id, member_id, reward)
     return Redemption(reward, replayed=False)
 

@@ -5,13 +5,19 @@ of order. Each stage is recorded once (a unique row), every push is applied to t
 forward (a late, older stage changes nothing), and value moves once: a CREDITS prize the member received
 moves `credits_gain` from Randou's prize pool to the member's CREDITS wallet; a goods or coupon prize moves
 one `GOODS:`/`COUPON:` unit when its order succeeded.
+
+Randou pushes again until it reads `success`, on a schedule it does not publish. So a push whose draw and
+stage are already recorded is answered ALREADY_RECORDED (the webhook replies `success`) before anything
+else is looked at: its age, its nonce. Replaying it changes nothing, so there is nothing to protect. Only a
+new stage is held to the accept window and to its nonce: a nonce seen before names another push, which
+is refused.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Protocol
 
-from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.statuses import FINAL_STATUSES, AccountKind, RewardKind, RewardStatus, TransferState, can_transition
 from ledger.persistence.draw_models import DrawStage, ProviderReference, WebhookNonce
 from ledger.persistence.models import Reward, Transfer
@@ -22,6 +28,17 @@ from ledger.services.transfers import create_transfer
 
 PROVIDER = "randou"
 PRIZE_POOL_OWNER = f"{PROVIDER}:prize-pool"
+
+
+class PushOutcome(StrEnum):
+    RECORDED = "RECORDED"  # a new stage of a draw, recorded now
+    ALREADY_RECORDED = "ALREADY_RECORDED"  # this draw's stage was recorded before: nothing changed
+    OUTSIDE_WINDOW = "OUTSIDE_WINDOW"  # a new stage, but sent too long ago: refused, nothing recorded
+    NONCE_REUSED = "NONCE_REUSED"  # a new stage, but its nonce was already used: refused, nothing recorded
+
+    @property
+    def accepted(self) -> bool:
+        return self in (PushOutcome.RECORDED, PushOutcome.ALREADY_RECORDED)
 
 
 class DrawPush(Protocol):
@@ -89,26 +106,31 @@ def target_status(push: DrawPush) -> RewardStatus:
     return RewardStatus.PENDING
 
 
-async def record_push(tenant_id: int, push: DrawPush) -> Reward:
-    """Records one verified push durably; raises NONCE_REUSED for a replayed call."""
+async def record_push(tenant_id: int, push: DrawPush, *, within_accept_window: bool) -> PushOutcome:
+    """Records one authentic push durably, once per draw and stage. `within_accept_window` says whether
+    the push is recent enough to be recorded if it is new (the provider's setting decides); a push already
+    recorded is ALREADY_RECORDED whatever it says. Raises LedgerError (INVALID_INPUT) for a bad member id."""
     check_member_id(push.uid)
     # Racing pushes of one draw collide on the unique keys; the unit of work retries and then finds the
-    # reward, the stage or the nonce the other one recorded.
-    return await run_write(tenant_id, lambda uow: _record(uow, tenant_id, push))
+    # reward, the stage or the nonce the other one recorded (so an identical push racing itself is
+    # ALREADY_RECORDED on the retry, not NONCE_REUSED).
+    return await run_write(tenant_id, lambda uow: _record(uow, tenant_id, push, within_accept_window))
 
 
-async def _record(uow: UnitOfWork, tenant_id: int, push: DrawPush) -> Reward:
+async def _record(uow: UnitOfWork, tenant_id: int, push: DrawPush, within_accept_window: bool) -> PushOutcome:
+    # Every refusal below returns before the first write, so returning (not raising) commits nothing.
+    if await DrawStage.exists(tenant_id=tenant_id, provider=PROVIDER, reference=push.serial_no, stage=push.stage):
+        return PushOutcome.ALREADY_RECORDED
+    if not within_accept_window:
+        return PushOutcome.OUTSIDE_WINDOW
     if await WebhookNonce.exists(tenant_id=tenant_id, provider=PROVIDER, nonce=push.nonce):
-        raise LedgerError(ErrorCode.NONCE_REUSED, "this call's nonce was already used")
+        return PushOutcome.NONCE_REUSED
     await WebhookNonce.create(tenant_id=tenant_id, provider=PROVIDER, nonce=push.nonce)
     reward = await _reward_for(uow, tenant_id, push)
-    seen = await DrawStage.exists(tenant_id=tenant_id, provider=PROVIDER, reference=push.serial_no, stage=push.stage)
-    if seen:
-        return reward  # a repeated push: recorded once, answered success again
     await DrawStage.create(tenant_id=tenant_id, provider=PROVIDER, reference=push.serial_no, stage=push.stage,
                            reward_id=reward.id)
     await _advance(uow, reward, push)
-    return reward
+    return PushOutcome.RECORDED
 
 
 async def _reward_for(uow: UnitOfWork, tenant_id: int, push: DrawPush) -> Reward:

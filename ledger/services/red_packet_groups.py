@@ -2,9 +2,15 @@
 
 Before the call, each group's send holds the activity's maximum for up to `max_members_per_group` members
 on an in-flight clearing account (refused with INSUFFICIENT_FUNDS when the budget cannot cover that cap).
-After the answer, clear or not, the ledger lists the platform's group sends and their packets, and in one
-transaction per group releases the group hold and holds each member's packet on that member's wallet. The
-group's own reward records the split; a group whose send cannot be found stays UNKNOWN with its hold.
+A refused call fails each group's reward and releases its hold; a call whose answer may hide packets
+leaves them UNKNOWN for syncReward. Otherwise (and on syncReward) the ledger lists the platform's group
+sends and their packets, and in one transaction per group releases the group hold and holds each member's
+packet on that member's wallet; the group's own reward records the split.
+
+The seed's group list names neither the group send (`id`, the personal list's `group_id`) nor the group
+it went to: its rows are activity, group name, time and counts. Only a platform whose rows also carry
+`id` and `wx_group_id` lets a send be tied to its packets; otherwise the group's reward is
+NEEDS_ATTENTION with its hold kept, for a person to settle, never split on a guess.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from ledger.domain.statuses import RewardKind, RewardStatus, TransferState
 from ledger.persistence.models import Account, Reward, Transfer
 from ledger.persistence.red_packet_models import RedPacketActivity
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
-from ledger.ports import Unknown
+from ledger.ports import Rejected, Unknown
 from ledger.services.accounts import member_wallet, provider_clearing_account
 from ledger.services.campaigns import find_campaign
-from ledger.services.red_packets import CLOCK_SLACK, PROVIDER, SOURCES, check_uid, gateway_for, record_state
+from ledger.services.red_packet_gateway import CLOCK_SLACK, PROVIDER, SOURCES, check_uid, gateway_for
+from ledger.services.red_packet_settling import record_state, release_if_long_unlisted
 from ledger.services.rewards import change_status
 from ledger.services.transfers import create_transfer, resolve_pending
 
@@ -63,7 +70,15 @@ async def send_to_groups(tenant_id: int, *, cash_redpack_id: int, group_ids: lis
         return groups
     answer = await gateway.send_to_groups(cash_redpack_id=cash_redpack_id, group_ids=group_ids,
                                           source=str(SOURCES[source]) if source else None)
-    return [await split_group(tenant_id, gateway, group.id, unclear=isinstance(answer, Unknown)) for group in groups]
+    refusal = getattr(answer, "refusal", None)
+    if isinstance(answer, Unknown) or isinstance(refusal, Rejected):
+        status = RewardStatus.FAILED if isinstance(refusal, Rejected) else RewardStatus.UNKNOWN
+        reason = (f"the platform refused the group send: {refusal.code} {refusal.message}"
+                  if isinstance(refusal, Rejected) else
+                  f"the group send's answer leaves it open ({getattr(answer, 'reason', '')}): packets may exist, "
+                  "so syncReward looks for them by listing; never sent again")
+        return [await record_state(tenant_id, group.id, None, status, reason) for group in groups]
+    return [await split_group(tenant_id, gateway, group.id) for group in groups]
 
 
 async def _record_group(uow: UnitOfWork, tenant_id: int, activity: RedPacketActivity, group_id: str,
@@ -86,19 +101,27 @@ async def _record_group(uow: UnitOfWork, tenant_id: int, activity: RedPacketActi
     return reward
 
 
-async def split_group(tenant_id: int, gateway: Any, group_reward_id: int, *, unclear: bool) -> Reward:
+class Untraceable(Exception):
+    """The platform lists group sends without the ids that tie one to its packets (the seed's shape)."""
+
+
+async def split_group(tenant_id: int, gateway: Any, group_reward_id: int) -> Reward:
     """Finds the group's send and its packets on the platform, and moves the hold to each member."""
     group = await Reward.get(id=group_reward_id)
     if group.status is not RewardStatus.PENDING and group.status is not RewardStatus.UNKNOWN:
         return group
     try:
         packets = await _group_packets(tenant_id, gateway, group)
-    except Exception:  # noqa: BLE001 - a failed read tells nothing; the group waits for a refresh
-        packets = None
+    except Untraceable as exc:
+        return await record_state(tenant_id, group.id, None, RewardStatus.NEEDS_ATTENTION, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a failed read tells nothing; the group waits for a refresh
+        return await record_state(tenant_id, group.id, None, None,
+                                  f"reading the platform failed ({type(exc).__name__}); the next refresh looks again")
     if packets is None:
-        reason = ("the group send's answer was lost and the platform lists no such send yet; not resent"
-                  if unclear else "sent; the platform does not list the group send yet")
-        return await record_state(tenant_id, group.id, None, RewardStatus.UNKNOWN if unclear else None, reason)
+        if group.status is RewardStatus.UNKNOWN:
+            return await release_if_long_unlisted(tenant_id, gateway, group, "send to this group")
+        return await record_state(tenant_id, group.id, None, None,
+                                  "sent; the platform does not list the group send yet")
     try:
         await run_write(tenant_id, lambda uow: _split(uow, group.id, packets))
     except LedgerError as exc:  # more members than the cap, and the budget cannot cover the rest
@@ -111,6 +134,10 @@ async def _group_packets(tenant_id: int, gateway: Any, group: Reward) -> list[An
     since = datetime.fromisoformat(group.details["sentAt"]) - CLOCK_SLACK
     cash_redpack_id = int(group.details["cashRedpackId"])
     summaries = (await gateway.list_group_sends(cash_redpack_id=cash_redpack_id, since=since)).records
+    if any(s.id is None or s.wx_group_id is None for s in summaries):
+        raise Untraceable("the platform's group list does not name each send's id and group (the seed's rows "
+                          "carry neither), so this send cannot be tied to its packets: its hold stays for a "
+                          "person to settle")
     linked = {str(r.provider_refs.get("groupSendId")) for r in
               await Reward.filter(tenant_id=tenant_id, provider=PROVIDER, member_id="").exclude(id=group.id)}
     mine = [s for s in summaries if str(s.wx_group_id) == group.details["groupId"] and str(s.id) not in linked]

@@ -21,7 +21,8 @@ from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, ru
 from ledger.ports import Rejected, Unknown
 from ledger.services.accounts import member_wallet, provider_clearing_account
 from ledger.services.campaigns import find_campaign
-from ledger.services.red_packets import PROVIDER, check_uid, gateway_for, record_state
+from ledger.services.red_packet_gateway import PROVIDER, check_uid, gateway_for
+from ledger.services.red_packet_settling import record_state
 from ledger.services.transfers import create_transfer, resolve_pending
 
 IN_FLIGHT_OWNER = f"{PROVIDER}:in-flight"

@@ -5,74 +5,30 @@ member before the platform is called. The platform then reports each packet's li
 (ISSUED) → claimed (CLAIMED: the actual amount posts to the member's wallet, the rest of the hold is
 released), or failed / refunded (the hold is voided and the budget gets it back).
 
-The send endpoint takes no client key and answers only counts, so a retry must never send twice: after any
-answer, clear or not, the ledger finds each member's packet by listing, and never resends on its own. A
-member whose packet cannot be found after an unclear answer stays UNKNOWN, with the reason recorded, until
-a refresh finds it.
+The send endpoint takes no client key and answers only counts, so a retry must never send twice. A send
+the platform refused is FAILED at once; one whose answer may hide packets (lost, or a code no document
+explains) is UNKNOWN, and syncReward (refresh) finds each member's packet by listing, or releases the hold
+once none has been listed for a while (red_packet_settling.py); a send that went out is matched by listing
+at once. Nothing is ever resent on the ledger's own.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from datetime import datetime, timedelta
-from typing import Any, Protocol
-
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.money import require_positive
-from ledger.domain.statuses import FINAL_STATUSES, RewardKind, RewardStatus, TransferState
-from ledger.persistence.models import Account, Reward, Transfer
+from ledger.domain.statuses import FINAL_STATUSES, RewardKind, RewardStatus
+from ledger.persistence.models import Account, Reward
 from ledger.persistence.red_packet_models import RedPacketActivity, RedPacketType
-from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
-from ledger.ports import ProviderNotConfigured, Rejected, Unknown, provider_for
+from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
 from ledger.services.accounts import member_wallet
 from ledger.services.campaigns import find_campaign
-from ledger.services.rewards import change_status
-from ledger.services.transfers import create_transfer, resolve_pending
+from ledger.services.red_packet_gateway import PROVIDER, SOURCES, check_uid, gateway_for
+from ledger.services.red_packet_settling import record_send_answer, record_state, settle_from_listing
+from ledger.services.transfers import create_transfer
 
-log = logging.getLogger(__name__)
-PROVIDER = "red-packet"
+__all__ = ["PROVIDER", "define_activity", "refresh_red_packet", "resend_red_packet", "send_red_packets"]
 MAX_MEMBERS_PER_SEND = 100
-SOURCES = {"SCAN": 1, "MANUAL": 2, "DRAW": 3, "PURCHASE_GIFT": 4, "GAME": 5, "OPEN": 6}
-_UID = re.compile(r"^[1-9][0-9]{0,10}\Z")  # the platform's uid is an Integer(11)
-# Listing looks a little before the send, since the platform stamps records with its own clock.
-CLOCK_SLACK = timedelta(minutes=5)
-
-
-class RedPacketGateway(Protocol):
-    async def send(self, *, cash_redpack_id: int, uids: list[str], source: str | None = None) -> Any: ...
-
-    async def find_records(self, *, uid: str, cash_redpack_id: int, since: datetime) -> list[Any]: ...
-
-    async def update_claim_status(self, record_id: str) -> Any: ...
-
-    async def resend(self, record_id: str) -> Any: ...
-
-    async def scan_send(self, *, cash_redpack_id: int, open_id: str) -> Any: ...
-
-    async def send_to_groups(self, *, cash_redpack_id: int, group_ids: list[str], source: str | None = None
-                             ) -> Any: ...
-
-    async def list_group_sends(self, *, cash_redpack_id: int | None = None, since: datetime | None = None) -> Any: ...
-
-    async def list_sends(self, *, cash_redpack_id: int | None = None, group_id: int | None = None,
-                         since: datetime | None = None, page: int = 1, page_size: int = 100) -> Any: ...
-
-
-async def gateway_for(tenant_id: int) -> RedPacketGateway:
-    try:
-        return await provider_for(tenant_id, PROVIDER)  # type: ignore[no-any-return]
-    except ProviderNotConfigured as exc:
-        raise LedgerError(ErrorCode.PROVIDER_NOT_CONFIGURED,
-                          "the red-packet platform is not configured for this tenant") from exc
-
-
-def check_uid(member_id: str) -> str:
-    if not isinstance(member_id, str) or not _UID.match(member_id):
-        raise LedgerError(ErrorCode.INVALID_INPUT, "for red packets a memberId is the platform's numeric uid",
-                          field="memberIds")
-    return member_id
 
 
 async def define_activity(tenant_id: int, *, cash_redpack_id: int, campaign_id: int, name: str,
@@ -128,8 +84,7 @@ async def send_red_packets(tenant_id: int, *, cash_redpack_id: int, member_ids: 
         return rewards
     answer = await gateway.send(cash_redpack_id=cash_redpack_id, uids=member_ids,
                                 source=str(SOURCES[source]) if source else None)
-    unclear = isinstance(answer, Unknown)
-    return [await _match_and_apply(tenant_id, gateway, reward.id, unclear=unclear) for reward in rewards]
+    return [await record_send_answer(tenant_id, gateway, reward.id, answer) for reward in rewards]
 
 
 async def _record_send(uow: UnitOfWork, tenant_id: int, activity: RedPacketActivity, member_id: str,
@@ -152,83 +107,6 @@ async def _record_send(uow: UnitOfWork, tenant_id: int, activity: RedPacketActiv
     return reward
 
 
-async def _match_and_apply(tenant_id: int, gateway: RedPacketGateway, reward_id: int, *, unclear: bool) -> Reward:
-    """Finds this reward's packet by listing, links it, and records its state."""
-    reward = await Reward.get(id=reward_id)
-    record = await _find_own_record(tenant_id, gateway, reward)
-    if record is None:
-        reason = ("the send's answer was lost and the platform lists no packet for this member yet; not resent"
-                  if unclear else "sent; the platform does not list the packet yet")
-        return await record_state(tenant_id, reward_id, None, RewardStatus.UNKNOWN if unclear else None, reason)
-    return await record_state(tenant_id, reward_id, record, record.reward_status, "")
-
-
-async def _find_own_record(tenant_id: int, gateway: RedPacketGateway, reward: Reward) -> Any | None:
-    # Reading the platform can fail in adapter-specific ways; a read that fails tells nothing, and the
-    # reward simply waits for the next refresh.
-    try:
-        if isinstance(reward.provider_refs.get("recordId"), str):
-            fresh = await gateway.update_claim_status(reward.provider_refs["recordId"])
-            if fresh is not None:
-                return fresh
-        since = datetime.fromisoformat(reward.details["sentAt"]) - CLOCK_SLACK
-        records = await gateway.find_records(uid=reward.member_id,
-                                             cash_redpack_id=int(reward.details["cashRedpackId"]), since=since)
-    except Exception:  # noqa: BLE001
-        log.warning("red-packet platform read failed for reward %s", reward.id, exc_info=True)
-        return None
-    if not isinstance(records, list):
-        return None
-    taken = await _records_linked_elsewhere(tenant_id, reward)
-    candidates = sorted((r for r in records if str(r.id) not in taken), key=lambda r: str(r.created_at or ""))
-    return candidates[0] if candidates else None
-
-
-async def _records_linked_elsewhere(tenant_id: int, reward: Reward) -> set[str]:
-    others = await Reward.filter(tenant_id=tenant_id, provider=PROVIDER, member_id=reward.member_id) \
-        .exclude(id=reward.id)
-    return {str(other.provider_refs["recordId"]) for other in others if other.provider_refs.get("recordId")}
-
-
-async def record_state(tenant_id: int, reward_id: int, record: Any | None, status: RewardStatus | None,
-                        reason: str) -> Reward:
-    async def work(uow: UnitOfWork) -> Reward:
-        reward = await Reward.get(id=reward_id)
-        if reward.status in FINAL_STATUSES:
-            return reward
-        if record is not None:
-            reward.provider_refs = {**reward.provider_refs, "recordId": str(record.id)}
-            reward.details = {**reward.details, "platformStatus": record.status, "failCode": record.fail_code,
-                              "amountFen": record.amount_fen}
-        if reason:
-            reward.details = {**reward.details, "reason": reason}
-        await reward.save(update_fields=["provider_refs", "details"])
-        if status is not None and status is not RewardStatus.PENDING:
-            await _move(uow, reward, status, record)
-        return reward
-
-    return await run_write(tenant_id, work)
-
-
-async def _move(uow: UnitOfWork, reward: Reward, status: RewardStatus, record: Any | None) -> None:
-    hold = await Transfer.get_or_none(reward_id=reward.id, state=TransferState.PENDING)
-    known_fen = int(record.amount_fen) if record is not None and record.amount_fen is not None else 0
-    if status is RewardStatus.CLAIMED and hold is not None and record is not None:
-        amount = min(known_fen, hold.amount)
-        if amount <= 0:
-            return  # a claimed packet with no readable amount is not paid on a guess
-        reward.amount = amount
-        await reward.save(update_fields=["amount"])
-        await resolve_pending(uow, hold, post_amount=amount, member_id=reward.member_id)
-    elif status in (RewardStatus.FAILED, RewardStatus.REFUNDED) and hold is not None:
-        await resolve_pending(uow, hold, post_amount=None, member_id=reward.member_id)
-    elif status is RewardStatus.ISSUED and 0 < known_fen <= reward.amount:
-        reward.amount = known_fen
-        await reward.save(update_fields=["amount"])
-    if reward.status is not status:
-        await change_status(uow, reward, status, f"platform status {record.status if record else '?'}")
-
-
 async def refresh_red_packet(tenant_id: int, reward: Reward) -> Reward:
     """Asks the platform for the packet's state now (the syncReward of red packets); for a group send not
     yet split, looks for its packets again."""
@@ -237,8 +115,12 @@ async def refresh_red_packet(tenant_id: int, reward: Reward) -> Reward:
     if reward.details.get("groupSend"):
         from ledger.services.red_packet_groups import split_group  # the group flow builds on this module
 
-        return await split_group(tenant_id, await gateway_for(tenant_id), reward.id, unclear=False)
-    return await _match_and_apply(tenant_id, await gateway_for(tenant_id), reward.id, unclear=False)
+        return await split_group(tenant_id, await gateway_for(tenant_id), reward.id)
+    if not reward.member_id:  # a scan-send whose answer was lost: only that answer names the member
+        return await record_state(tenant_id, reward.id, None, None,
+                                  "the scan-send's answer was lost; the recipient is unknown, so a person must "
+                                  "find the packet on the platform")
+    return await settle_from_listing(tenant_id, await gateway_for(tenant_id), reward.id)
 
 
 async def resend_red_packet(tenant_id: int, reward_id: int, idempotency_key: str) -> Reward:
@@ -270,8 +152,5 @@ async def resend_red_packet(tenant_id: int, reward_id: int, idempotency_key: str
     if not created:
         return reward
     answer = await gateway.resend(str(record_id))
-    if isinstance(answer, Rejected):
-        return await record_state(tenant_id, reward.id, None, RewardStatus.FAILED,
-                                   f"the platform refused the resend: {answer.code} {answer.message}")
-    return await _match_and_apply(tenant_id, gateway, reward.id, unclear=isinstance(answer, Unknown))
+    return await record_send_answer(tenant_id, gateway, reward.id, answer, what="resend")
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import httpx
 
-from ledger.ports import Outcome, RewardSnapshot, Unknown
+from ledger.ports import NeverSent, Outcome, RewardSnapshot, Unknown
+from providers.allinpay.outcomes import coupon_outcome
 from providers.allinpay.settings import PROVIDER, AllinpaySettings
-from providers.allinpay.wire import coupon_outcome, parse_response, request_form
+from providers.allinpay.wire import parse_response, request_form
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
 
 MAX_NOT_SENT_RETRIES = 2
@@ -121,8 +122,11 @@ class AllinpayClient:
                 response = await self._http.post_form(flow, self.settings.base_url, form)
             except ProviderTransportError as exc:
                 # A request that never left cannot have issued anything; one that may have arrived is left
-                # for query_status, which repeats it under the same orderId.
-                if exc.failure is TransportFailure.NOT_SENT and attempt < MAX_NOT_SENT_RETRIES:
+                # for query_status, which repeats it under the same orderId. A refused TLS certificate
+                # would be refused again: a first send ends there; a resend says nothing of the first.
+                if exc.tls_refused and flow == SEND_FLOW:
+                    return NeverSent.because(f"{flow}: {exc.reason}")
+                if exc.failure is TransportFailure.NOT_SENT and not exc.tls_refused and attempt < MAX_NOT_SENT_RETRIES:
                     await asyncio.sleep(RETRY_BACKOFF_S * (attempt + 1))
                     continue
                 return Unknown(f"{flow}: {exc.failure.value} ({exc.reason})")
@@ -132,7 +136,8 @@ class AllinpayClient:
                 return Unknown(f"{flow}: no verifiable gateway answer (HTTP {response.status_code})")
             # Only the code is logged: msg may quote the order's member account.
             self._http.log_outcome(flow, f"code {answer.code}")
-            return coupon_outcome(answer, order_id, num)
+            return coupon_outcome(answer, order_id, num, resend=flow == RESEND_FLOW,
+                                  refused_before_processing=self.settings.refused_before_processing_codes)
         raise AssertionError("unreachable")
 
 

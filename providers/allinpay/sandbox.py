@@ -5,7 +5,9 @@ One form-POST route, `/gateway`, dispatching on `method` like the real gateway. 
 timestamp window), keeps coupon templates with stock and the issued orders in memory, signs every answer
 with its own gateway key, and is steered through `/_control/...` (see sandbox_control.py). Its keys are
 made when the app is created and survive `/_control/reset`; `/_control/config` hands out the merchant's
-private key and the gateway's public key, which is all a tenant needs.
+private key and the gateway's public key, which is all a tenant needs. `POST /_control/faults {"mode": "code",
+"code": "9103", "commit": true}` answers the next call with that code, signed; with commit the order is
+issued and kept first, so a resend of its orderId gets the original answer.
 
     create_sandbox_app()  # then POST /_control/templates, GET /_control/config, POST /gateway ...
 """
@@ -21,7 +23,7 @@ from litestar import Litestar, Request, Response, post
 from providers.allinpay import codes
 from providers.allinpay.sandbox_control import GATEWAY_PATH, control_routes
 from providers.allinpay.sandbox_coupons import coupon_send
-from providers.allinpay.sandbox_envelope import Answer, check_request, read_form, refusal, signed_envelope
+from providers.allinpay.sandbox_envelope import Answer, check_request, read_form, refusal, signed_envelope, staged_code
 from providers.allinpay.sandbox_state import DEFAULT_APP_ID, ControlInputError, Fault, SandboxKeys, SandboxState
 from providers.allinpay.wire import COUPON_SEND
 from providers.sandbox_support import SIGNED_FAULTS_AFTER_WORK, answer_with_fault, broken_signature, control_input_error
@@ -55,9 +57,17 @@ async def answer_gateway_call(state: SandboxState, body: bytes) -> Response:
         envelope = signed_envelope(state, _process(state, body))
         if fault is not None and fault.mode == "bad_signature":  # the work above is done and kept
             envelope = broken_signature(envelope, "sign")
-        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _json(envelope)
 
-    return await answer_with_fault(state.take_fault(), work, media_type=JSON, after_work=SIGNED_FAULTS_AFTER_WORK)
+    def code_answer(code: str) -> bytes:
+        return _json(signed_envelope(state, staged_code(code)))
+
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON, after_work=SIGNED_FAULTS_AFTER_WORK,
+                                   code_answer=code_answer)
+
+
+def _json(envelope: dict[str, Any]) -> bytes:
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _process(state: SandboxState, body: bytes) -> Answer:

@@ -87,7 +87,7 @@ def template_from(data: dict[str, Any]) -> Template:
 def order_json(order: Order) -> dict[str, Any]:
     return {"orderId": order.order_id, "tranNo": order.tran_no, "couponTemplateId": order.template_id,
             "num": order.num, "memberId": order.member_id, "idType": order.id_type,
-            "coupons": [dict(coupon) for coupon in order.coupons]}
+            "list": [dict(entry) for entry in order.entries]}
 
 
 def _iso_beijing(moment: datetime) -> str:

@@ -6,6 +6,11 @@ when sourceType is. Rules that are ASSUMPTIONs (PROTOCOLS.md §2): memberId with
 bad pairing; a repeated orderId with the same bizContent gets the original answer and issues nothing, with
 other content it is refused ("订单号重复"); only issued orders are remembered, so a refused order may be
 sent again.
+
+The answer's `list` follows the seed's sample: an electronic order to nobody in particular is ONE
+entry, a QR code for the whole order (the sample: num 10, one entry). Numbered coupons (to a member, or
+paper) are one entry each, with its couponNo (ASSUMPTION: the seed prints no such answer; PROTOCOLS.md §2
+says one couponNo per coupon).
 """
 
 from __future__ import annotations
@@ -43,8 +48,8 @@ def answer_for(state: SandboxState, order: Order) -> Answer:
     when: Any = local_date_time_array(order.issued_at)
     if state.tran_date_time_format == "string":
         when = order.issued_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-    data = {"tranNo": order.tran_no, "shopName": None, "tranDateTime": when, "list": list(order.coupons)}
-    return Answer(code=codes.SUCCESS, msg="成功", data=data)
+    data = {"tranNo": order.tran_no, "shopName": None, "tranDateTime": when, "list": list(order.entries)}
+    return Answer(code=codes.SUCCESS, msg=None, data=data)
 
 
 def _coupon_send(state: SandboxState, biz: dict[str, Any]) -> Answer:
@@ -72,14 +77,14 @@ def _coupon_send(state: SandboxState, biz: dict[str, Any]) -> Answer:
         raise Refused("券库存不足")
     template.stock -= num
     # The seed: a couponNo for a member target or a paper coupon, a QR code for an electronic coupon
-    # sent to nobody in particular.
+    # sent to nobody in particular (one for the whole order, as in its sample answer).
     numbered = member_id is not None or coupon_type == "2"
     template_id: Any = int(template.template_id) if template.template_id.isdigit() else template.template_id
-    coupons = tuple(_coupon(state, template_id, template.coupon_name, numbered) for _ in range(num))
+    entries = tuple(_coupon(state, template_id, template.coupon_name, numbered) for _ in range(num if numbered else 1))
     now = state.clock.now()
     order = Order(order_id=order_id, biz=dict(biz), tran_no=f"5080{now.astimezone(BEIJING):%Y%m%d}"
                   f"{state.next_serial():08d}", issued_at=now, template_id=template.template_id, num=num,
-                  id_type=id_type, member_id=member_id, coupons=coupons)
+                  id_type=id_type, member_id=member_id, entries=entries)
     state.orders[order_id] = order
     return answer_for(state, order)
 

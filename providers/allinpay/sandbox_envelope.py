@@ -20,15 +20,24 @@ API_VERSION = "1.0"
 
 @dataclass(frozen=True)
 class Answer:
-    """The gateway's answer before it is signed: `{"code", "msg", "data"}`."""
+    """The gateway's answer before it is signed: `{"code", "msg", "data"}`. A success has no msg: the
+    seed's sample answer is `{"code": 0, "data": {...}, "sign"}`."""
 
-    code: int
-    msg: str
+    code: int | str  # an int, as the seed types it; a staged code that is not a number stays text
+    msg: str | None
     data: dict[str, Any] | None = None
 
 
-def refusal(code: int, msg: str | None = None) -> Answer:
+def refusal(code: int | str, msg: str | None = None) -> Answer:
     return Answer(code=code, msg=msg or codes.describe(code).meaning_zh)
+
+
+def staged_code(code: str) -> Answer:
+    """The answer of the `code` fault: the gateway's refusal envelope carrying `code` (a number, as the
+    seed types `code`, when it is one) and that code's meaning from codes.py as its msg."""
+    text = code.strip()
+    number = text[1:] if text.startswith("-") else text
+    return refusal(int(text) if number.isascii() and number.isdigit() else code)
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,9 @@ def check_request(state: SandboxState, form: dict[str, str]) -> GatewayRequest |
 
 def signed_envelope(state: SandboxState, answer: Answer) -> dict[str, Any]:
     """The answer as sent: the envelope plus its `sign`, made with the gateway key in the current variant."""
-    envelope: dict[str, Any] = {"code": answer.code, "msg": answer.msg, "data": answer.data}
+    envelope: dict[str, Any] = {"code": answer.code, "data": answer.data}
+    if answer.msg is not None:
+        envelope["msg"] = answer.msg
     envelope["sign"] = sign_response(envelope, state.keys.gateway_private_pem, state.sign_variant)
     return envelope
 

@@ -54,7 +54,7 @@ class Order:
     num: int
     id_type: str | None
     member_id: str | None
-    coupons: tuple[dict[str, Any], ...]  # the answer's `list` entries
+    entries: tuple[dict[str, Any], ...]  # the answer's `list`: a couponNo per coupon, or one QR code in all
 
 
 @dataclass

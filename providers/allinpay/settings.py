@@ -3,7 +3,9 @@
 The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
 {"baseUrl" (the gateway URL requests are POSTed to), "appId", "privateKeyPem" (the merchant's key, a
 secret), "providerPublicKeyPem" (the gateway's public key or certificate, to verify answers),
-"signVariant"?: "MD5_RSA" | "RSA", "version"?: "1.0", "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+"signVariant"?: "MD5_RSA" | "RSA", "version"?: "1.0", "connectTimeoutSeconds"?, "readTimeoutSeconds"?,
+"refusedBeforeProcessingCodes"?: [int, ...] (the gateway codes that refuse a request before its order is
+read, so the reward fails and its hold is released; default the sandbox's envelope codes, codes.py)}
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from providers.allinpay.codes import BUSINESS_FAILURE, REFUSED_BEFORE_PROCESSING, SUCCESS
 from providers.allinpay.signing import MD5_RSA, SIGN_VARIANTS, load_private_key, load_public_key
 from providers.http import Timeouts
 from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 
 PROVIDER = "allinpay"
 SECRET_FIELDS = ("privateKeyPem",)
+# The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
+SETTING_KEYS = frozenset({"appId", "privateKeyPem", "providerPublicKeyPem", "signVariant", "version",
+                          "refusedBeforeProcessingCodes"})
 DEFAULT_VERSION = "1.0"
 _MAX_PEM_LENGTH = 20_000  # a 4096-bit key or a certificate chain fits with room to spare
+_MAX_REFUSAL_CODES = 50
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class AllinpaySettings:
     sign_variant: str
     version: str
     timeouts: Timeouts
+    refused_before_processing_codes: frozenset[int] = REFUSED_BEFORE_PROCESSING
 
     def __repr__(self) -> str:
         # The default repr would print the private key into any log line or traceback that shows us.
@@ -67,7 +75,22 @@ def parse_settings(raw: dict[str, Any]) -> AllinpaySettings:
         sign_variant=variant,
         version=version,
         timeouts=timeouts_from(raw),
+        refused_before_processing_codes=_refusal_codes(raw),
     )
+
+
+def _refusal_codes(raw: dict[str, Any]) -> frozenset[int]:
+    """`refusedBeforeProcessingCodes`: whole numbers other than the seed's 0 (success) and 3 (its refusal
+    with a reason, which is one already); absent means the sandbox's envelope codes."""
+    value = raw.get("refusedBeforeProcessingCodes")
+    if value is None:
+        return REFUSED_BEFORE_PROCESSING
+    if not isinstance(value, list) or len(value) > _MAX_REFUSAL_CODES or not all(
+            isinstance(code, int) and not isinstance(code, bool) and code not in (SUCCESS, BUSINESS_FAILURE)
+            for code in value):
+        raise SettingsInvalid("refusedBeforeProcessingCodes",
+                              f"a list of at most {_MAX_REFUSAL_CODES} whole numbers, none of them 0 or 3")
+    return frozenset(value)
 
 
 def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:

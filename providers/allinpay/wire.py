@@ -1,22 +1,19 @@
-"""The gateway's wire format, and pure mapping from its answers to typed outcomes.
+"""The gateway's wire format: the signed request form, and reading its signed answers.
 
 Requests: a form POST of `appId, method, charset, format, signType, timestamp, version, bizContent,
 sign`, with the business parameters as the JSON string `bizContent`. Answers: `{"code": int, "msg",
 "data": {"tranNo", "shopName", "tranDateTime", "list": [...]}, "sign"}`, signed by the gateway. An answer
-whose signature does not verify is treated like no answer at all: it may not be the gateway's.
+whose signature does not verify is treated like no answer at all: it may not be the gateway's. What an
+answer means for the reward is outcomes.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ledger.domain.statuses import RewardStatus
-from ledger.ports import Accepted, Outcome, Rejected, Unknown
-from providers.allinpay import codes
 from providers.allinpay.settings import AllinpaySettings
 from providers.allinpay.signing import SIGN_TYPE, sign_request, verify_response
 from providers.allinpay.times import gateway_timestamp, normalise_tran_date_time
@@ -28,7 +25,8 @@ FORMAT = "JSON"
 
 @dataclass(frozen=True)
 class CouponAnswer:
-    """A verified answer. `coupons` holds each issued coupon's `couponNo` or `qrCodeContext` (or both)."""
+    """A verified answer. `coupons` holds each readable `list` entry's `couponNo` or `qrCodeContext` (or
+    both): an entry is one coupon or, as in the seed's sample, a QR code for the whole order."""
 
     code: int
     msg: str
@@ -104,46 +102,3 @@ def _coupon(entry: dict[str, Any]) -> dict[str, str]:
     return {name: str(entry[name]) for name in ("couponNo", "qrCodeContext")
             if isinstance(entry.get(name), (str, int)) and str(entry[name])}
 
-
-# ---- what an answer means for the reward: one explicit table, by code ----
-
-
-def _issued(answer: CouponAnswer, order_id: str, num: int) -> Outcome:
-    # Code 0 alone is not enough to post `num` coupons: the answer has to show them. An answer that shows
-    # a different number, or coupons we cannot name, is left for a person rather than guessed at.
-    if not answer.tran_no:
-        return Unknown("success without a tranNo")
-    if answer.unreadable_coupons or len(answer.coupons) != num:
-        return Unknown(f"success listing {len(answer.coupons)} readable coupons "
-                       f"({answer.unreadable_coupons} unreadable) for {num} requested")
-    return Accepted(status=RewardStatus.ISSUED, amount=num,
-                    refs={"orderId": order_id, "tranNo": answer.tran_no},
-                    details={"coupons": [dict(coupon) for coupon in answer.coupons],
-                             "tranDateTime": answer.tran_date_time})
-
-
-def _refused(answer: CouponAnswer, order_id: str, num: int) -> Outcome:
-    if codes.DUPLICATE_ORDER_MSG in answer.msg:
-        # "This orderId was already used, with other content": an order under our key exists at the
-        # gateway and may have issued coupons, so this is no proof that nothing was issued.
-        return Unknown("the gateway already holds another order under this orderId")
-    message = answer.msg or codes.describe(answer.code).meaning_en
-    return Rejected(code=str(answer.code), message=message, retryable=False, status=RewardStatus.FAILED)
-
-
-COUPON_OUTCOMES: dict[int, Callable[[CouponAnswer, str, int], Outcome]] = {
-    codes.SUCCESS: _issued,  # 0: issued, when the answer lists the coupons; else Unknown
-    codes.BUSINESS_FAILURE: _refused,  # 3: refused for the reason in msg (FAILED); a duplicate orderId: Unknown
-    # Any other code is missing on purpose: the public code table (seed §4.1) is not public, so such an
-    # answer says nothing certain about whether coupons were issued.
-}
-
-
-def coupon_outcome(answer: CouponAnswer | None, order_id: str, num: int) -> Outcome:
-    """What a couponSend answer means for the reward; no answer (None) is Unknown."""
-    if answer is None:
-        return Unknown("no verifiable answer from the gateway")
-    build = COUPON_OUTCOMES.get(answer.code)
-    if build is None:
-        return Unknown(f"unrecognised answer code={answer.code}")
-    return build(answer, order_id, num)

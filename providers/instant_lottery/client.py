@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from ledger.domain.statuses import RewardStatus
-from ledger.ports import Accepted, Outcome, Rejected, RewardSnapshot, Unknown
+from ledger.ports import Accepted, NeverSent, Outcome, Rejected, RewardSnapshot, Unknown
 from ledger.services import provider_sessions
 from ledger.services.station_lease import station_lease
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
@@ -55,6 +55,10 @@ class GatewayError(Exception):
 
 class GatewayUnavailable(Exception):
     """No usable answer: a timeout, a transport failure or a body that is not the gateway's envelope."""
+
+
+class GatewayNotReached(GatewayUnavailable):
+    """The request never reached the gateway (the TLS handshake failed), so nothing happened there."""
 
 
 class ReportKind(StrEnum):
@@ -98,6 +102,8 @@ class InstantLotteryClient:
                     "type": REDEEM_BY_MACHINE_READING, "barCode": bar_code}
         try:
             reply = await self._call(station_id, "thirdAward", business)
+        except GatewayNotReached as exc:  # the login or the ticket never left: nothing was redeemed
+            return NeverSent.because(str(exc))
         except GatewayUnavailable as exc:
             return Unknown(str(exc))
         except GatewayError as exc:  # the login failed: the ticket was never submitted
@@ -214,6 +220,8 @@ class InstantLotteryClient:
             try:
                 reply = await self._send(flow, business, token)
             except ProviderTransportError as exc:
+                if exc.tls_refused:  # the same certificate would be refused again
+                    raise GatewayNotReached(f"{flow}: {exc.reason}") from exc
                 if exc.failure is TransportFailure.NOT_SENT and not last_attempt:
                     await asyncio.sleep(RETRY_BACKOFF_S * (attempt + 1))
                     continue

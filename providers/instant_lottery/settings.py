@@ -3,7 +3,7 @@
 The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
 {"baseUrl", "appKey", "appSecret", "signMethod"?, "stations": [{"stationId", "clerkId", "password",
 "type", "version", "serialNo"}], "defaultStationId"?, "paths"?, "connectTimeoutSeconds"?,
-"readTimeoutSeconds"?, "merchantPrefix"?}
+"readTimeoutSeconds"?, "merchantPrefix"?, "tlsCaBundle"? (the gateway's own CA, seed §3.4; providers/ca_bundle.py)}
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.http import Timeouts
-from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
+from providers.settings import SettingsInvalid, masked_copy, refuse_unknown_keys, require_text, timeouts_from
 
 PROVIDER = "instant-lottery"
 
@@ -33,6 +33,10 @@ DEFAULT_PATHS = {
     "awardDetail": "/migt/account/awardDetail",
 }
 SECRET_FIELDS = ("appSecret", "stations[].password")
+# The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
+SETTING_KEYS = frozenset({"appKey", "appSecret", "signMethod", "stations", "defaultStationId", "paths",
+                          "merchantPrefix"})
+STATION_KEYS = frozenset({"stationId", "clerkId", "password", "type", "version", "serialNo"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ def _parse_stations(value: Any) -> dict[str, Station]:
     for index, item in enumerate(value):
         if not isinstance(item, dict):
             raise SettingsInvalid(f"stations[{index}]", "must be an object")
+        refuse_unknown_keys(item, STATION_KEYS, where=f"stations[{index}]")
         station = Station(
             station_id=require_text(item, "stationId", 64, where=f"stations[{index}]"),
             clerk_id=str(item.get("clerkId", "0")),

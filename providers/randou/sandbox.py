@@ -2,11 +2,13 @@
 
 Randou calls the developer, so this sandbox is a *pusher*, steered through `/_control`:
 
-- `GET /_control/config`: the settings that connect a tenant (`{"appId", "appSecret", "timestampWindowSeconds"}`);
-- `POST /_control/push {"webhookUrl", "params": {...seed fields...}, "method"?: "POST"|"GET", "tamper"?: null |
-  "bad_sign" | "wrong_appid" | "no_nonce" | "stale" | "reused_nonce", "maxAttempts"?: 3, "backoffSeconds"?: 0.2}`:
-  fills `appid`, `timestamp`, `nonce_str` where missing, signs afresh per attempt, sends, retries on anything
-  but `success`; answers `{"status", "body", "attempts", "delivered", "sent", ...}` (status null if no HTTP answer);
+- `GET /_control/config`: the settings that connect a tenant (`{"appId", "appSecret", "acceptWindowSeconds",
+  "timestampWindowSeconds"}`);
+- `POST /_control/push {"webhookUrl", "params": {...seed fields...}, "method"?: "POST"|"GET", "body"?: "form" |
+  "json", "tamper"?: null | "bad_sign" | "wrong_appid" | "no_nonce" | "stale" | "reused_nonce", "maxAttempts"?: 3,
+  "backoffSeconds"?: 0.2}`: fills `appid`, `timestamp`, `nonce_str` where missing, signs afresh per attempt,
+  sends, retries on anything but `success`; answers `{"status", "body", "attempts", "delivered", "sent", ...}`
+  (status null if no HTTP answer). The seed's pushes, field for field, are in tests/fixtures/seeds/randou/;
 - `GET /_control/records`: the pushes made since the last reset;
 - `POST /_control/reset`: forgets records and the last nonce (the credentials stay);
 - `POST /_control/faults`: accepted and ignored: the pusher makes no gateway calls that a fault could break;
@@ -32,7 +34,7 @@ from providers.randou.sandbox_push import (
     push,
     push_order_from,
 )
-from providers.randou.settings import DEFAULT_TIMESTAMP_WINDOW_S
+from providers.randou.settings import DEFAULT_ACCEPT_WINDOW_S, DEFAULT_TIMESTAMP_WINDOW_S
 
 JSON = "application/json"
 
@@ -41,12 +43,13 @@ def create_sandbox_app(*, app_id: str = DEFAULT_APP_ID, app_secret: str | None =
                        allow_any_host: bool = False, timeout_s: float = 5.0) -> Litestar:
     """A new pusher with its own credentials. `app.state.sandbox` is its memory, for in-process use."""
     state = PusherState(app_id=app_id, app_secret=app_secret or secrets.token_hex(15),
-                        timestamp_window_s=DEFAULT_TIMESTAMP_WINDOW_S, allow_any_host=allow_any_host)
+                        timestamp_window_s=DEFAULT_TIMESTAMP_WINDOW_S, accept_window_s=DEFAULT_ACCEPT_WINDOW_S,
+                        allow_any_host=allow_any_host)
 
     @get("/_control/config", include_in_schema=False)
     async def config() -> dict[str, Any]:
         return {"appId": state.app_id, "appSecret": state.app_secret,
-                "timestampWindowSeconds": state.timestamp_window_s}
+                "acceptWindowSeconds": state.accept_window_s, "timestampWindowSeconds": state.timestamp_window_s}
 
     @post("/_control/push", status_code=200, include_in_schema=False)
     async def push_route(request: Request) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """The pusher's work: building, signing, tampering with and sending Randou draw-result pushes.
 
 Each attempt fills what the caller left out (`appid`, a fresh `timestamp` and 20-character `nonce_str`),
-signs afresh, and sends form-encoded (POST) or as a query (GET). Anything but HTTP 200 with the plain body
-`success` is a failure and is retried a bounded number of times with a short backoff (the real schedule
-is not published: PROTOCOLS.md §1, ASSUMPTION).
+signs afresh, and sends form-encoded (POST), as a JSON object (POST, `"body": "json"`) or as a query (GET).
+Anything but HTTP 200 with the plain body `success` is a failure and is retried a bounded number of times
+with a short backoff (the real schedule is not published: PROTOCOLS.md §1, ASSUMPTION).
+
+Nested objects (`drawinggame_detail`, `prize`) are signed as their compact JSON text; in a form or query
+they travel as that text, in a JSON body as objects written exactly as that text (push_body.py).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from providers.randou.settings import DEFAULT_ACCEPT_WINDOW_S, DEFAULT_TIMESTAMP_WINDOW_S
 from providers.randou.signing import sign
 from providers.randou.webhook import REPLY_SUCCESS
 
 TAMPER_MODES = ("bad_sign", "wrong_appid", "no_nonce", "stale", "reused_nonce")
 METHODS = ("POST", "GET")
+BODY_FORMATS = ("form", "json")  # how a POST carries the push
 DEFAULT_APP_ID = "rd0sandbox0app0id0000001"  # made up, 24 characters like the seed's example
 DEFAULT_ATTEMPTS = 3
 MAX_ATTEMPTS = 10
@@ -44,7 +49,8 @@ class ControlInputError(ValueError):
 class PusherState:
     app_id: str
     app_secret: str
-    timestamp_window_s: int = 300
+    timestamp_window_s: int = DEFAULT_TIMESTAMP_WINDOW_S
+    accept_window_s: int = DEFAULT_ACCEPT_WINDOW_S
     allow_any_host: bool = False
     last_nonce: str | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
@@ -66,6 +72,8 @@ class PushOrder:
     tamper: str | None
     max_attempts: int
     backoff_s: float
+    body_format: str = "form"
+    literal_params: frozenset[str] = frozenset()  # given as a number or an object: unquoted in a JSON body
 
 
 def new_nonce() -> str:
@@ -87,6 +95,9 @@ def push_order_from(data: dict[str, Any], state: PusherState) -> PushOrder:
     method = data.get("method", "POST")
     if not isinstance(method, str) or method.upper() not in METHODS:
         raise ControlInputError(f"method must be one of {list(METHODS)}")
+    body_format = data.get("body", "form")
+    if body_format not in BODY_FORMATS or (body_format == "json" and method.upper() == "GET"):
+        raise ControlInputError(f"body must be one of {list(BODY_FORMATS)}, and form for a GET")
     tamper = data.get("tamper")
     if tamper is not None and tamper not in TAMPER_MODES:
         raise ControlInputError(f"tamper must be null or one of {list(TAMPER_MODES)}")
@@ -99,8 +110,10 @@ def push_order_from(data: dict[str, Any], state: PusherState) -> PushOrder:
     if (isinstance(backoff, bool) or not isinstance(backoff, int | float) or not math.isfinite(backoff)
             or not 0 <= backoff <= MAX_BACKOFF_S):
         raise ControlInputError(f"backoffSeconds must be a number from 0 to {MAX_BACKOFF_S}")
+    literal = frozenset(str(k) for k, v in params.items() if isinstance(v, dict) or _is_whole_number(v))
     return PushOrder(webhook_url=url, params={str(k): _param_text(k, v) for k, v in params.items()},
-                     method=method.upper(), tamper=tamper, max_attempts=attempts, backoff_s=float(backoff))
+                     method=method.upper(), tamper=tamper, max_attempts=attempts, backoff_s=float(backoff),
+                     body_format=body_format, literal_params=literal)
 
 
 def signed_attempt(order: PushOrder, state: PusherState, now_s: float | None = None) -> dict[str, str]:
@@ -115,8 +128,8 @@ def signed_attempt(order: PushOrder, state: PusherState, now_s: float | None = N
         params["appid"] = "X" + state.app_id[1:] if state.app_id[:1] != "X" else "Y" + state.app_id[1:]
     elif order.tamper == "no_nonce":
         params.pop("nonce_str", None)
-    elif order.tamper == "stale":
-        params["timestamp"] = str(now - state.timestamp_window_s - 600)
+    elif order.tamper == "stale":  # signed before the receiver's accept window opened
+        params["timestamp"] = str(now - state.accept_window_s - 600)
     elif order.tamper == "reused_nonce" and state.last_nonce is not None:
         params["nonce_str"] = state.last_nonce
     params["sign"] = sign(params, state.app_secret)
@@ -140,6 +153,9 @@ async def push(order: PushOrder, state: PusherState, http: httpx.AsyncClient) ->
         try:
             if order.method == "GET":
                 response = await http.get(order.webhook_url, params=sent)
+            elif order.body_format == "json":
+                response = await http.post(order.webhook_url, content=json_body(sent, order.literal_params),
+                                           headers={"content-type": "application/json"})
             else:
                 response = await http.post(order.webhook_url, data=sent)
             status, body = response.status_code, response.text[:2000]
@@ -150,9 +166,24 @@ async def push(order: PushOrder, state: PusherState, http: httpx.AsyncClient) ->
     if "nonce_str" in sent:
         state.last_nonce = sent["nonce_str"]
     result = {"status": status, "body": body, "attempts": attempts, "delivered": status == 200
-              and body.strip() == REPLY_SUCCESS, "method": order.method, "tamper": order.tamper, "sent": sent}
+              and body.strip() == REPLY_SUCCESS, "method": order.method, "bodyFormat": order.body_format,
+              "tamper": order.tamper, "sent": sent}
     state.record(result)
     return result
+
+
+def json_body(params: dict[str, str], literal_params: frozenset[str]) -> bytes:
+    """The signed params as one flat JSON object. A param given as an object (or a number) is written as
+    the very text that was signed, unquoted, so a receiver that signs each member's text as it appears
+    in the body gets the same string."""
+    members = [f"{json.dumps(name, ensure_ascii=False)}:"
+               f"{value if name in literal_params else json.dumps(value, ensure_ascii=False)}"
+               for name, value in params.items()]
+    return ("{" + ",".join(members) + "}").encode("utf-8")
+
+
+def _is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _param_text(name: Any, value: Any) -> str:

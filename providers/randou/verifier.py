@@ -9,7 +9,7 @@ import httpx
 
 from ledger.ports import FlowNotSupported, Outcome, RewardSnapshot
 from providers.randou.settings import PROVIDER, RandouSettings
-from providers.randou.webhook import DrawPush, PushRefusal, check_push, parse_push
+from providers.randou.webhook import DrawPush, PushRefusal, check_age, check_push, parse_push
 
 
 class RandouWebhookVerifier:
@@ -20,11 +20,16 @@ class RandouWebhookVerifier:
         self.settings = settings
         self._http = http  # unused: Randou calls us, we never call it
 
-    def check(self, params: dict[str, str], now: datetime | None = None) -> PushRefusal | None:
-        return check_push(params, self.settings, now or datetime.now(UTC))
+    def check(self, params: dict[str, str]) -> PushRefusal | None:
+        """Whether the push is authentic (see webhook.check_push)."""
+        return check_push(params, self.settings)
 
     def parse(self, params: dict[str, str]) -> DrawPush:
         return parse_push(params)
+
+    def check_age(self, push: DrawPush, now: datetime | None = None) -> PushRefusal | None:
+        """Whether a push not yet recorded may still be recorded (see webhook.check_age)."""
+        return check_age(push, self.settings, now or datetime.now(UTC))
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         raise FlowNotSupported(PROVIDER, "query_status")

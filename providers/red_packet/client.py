@@ -88,6 +88,12 @@ class RedPacketClient:
         self.settings = settings
         self._transport = PlatformTransport(settings, http)
 
+    @property
+    def unlisted_release(self) -> timedelta:
+        """How long after a send whose answer may hide packets the platform may take to list them; after
+        that, a member with no listed packet got none (`unlistedSendReleaseSeconds`)."""
+        return timedelta(seconds=self.settings.unlisted_release_s)
+
     # --- sending: one call each, never repeated here ----------------------------------------------
 
     async def send(self, *, cash_redpack_id: int, uids: list[str], source: str | None = None
@@ -194,8 +200,8 @@ class RedPacketClient:
             record = await self.update_claim_status(str(record_id))
         except RedPacketUnavailable as exc:
             return Unknown(str(exc))
-        except RedPacketError as exc:
-            return Rejected(code=exc.code, message=exc.message, retryable=codes.describe_errcode(exc.code).retry_safe)
+        except RedPacketError as exc:  # a refused query says nothing about the packet itself
+            return Unknown(f"the platform refused the status query: {exc.code} {exc.message}")
         if record is None:  # the id came from the platform: its absence needs a person, not a guess
             return Unknown(f"the platform does not list record {record_id}")
         return record_outcome(record)

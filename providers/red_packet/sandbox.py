@@ -3,7 +3,9 @@
 It serves the seed's seven endpoints under `/v1` (PROTOCOLS.md §4: `POST {prefix}/v1{path}?db=<key>`, JSON
 bodies), checks the project key and, when created with an `app_sign_key`, the AppSign; keeps activities,
 groups, members, the merchant balance and packets in memory, moves packets along on its own clock
-(sandbox_packets.py), and can be steered through `/_control/...` (sandbox_control.py).
+(sandbox_packets.py), and can be steered through `/_control/...` (sandbox_control.py), including
+`/_control/faults {"mode": "code", "code": "40100", "commit": true}`: the next call is answered with that
+errcode, after its work is done and kept when `commit` (the packets exist though the answer says otherwise).
 
     create_sandbox_app()  # then POST /_control/activities, /v1/cash-redpack/send-cash-redpack?db=...
 """
@@ -20,7 +22,7 @@ from litestar import Litestar, Request, Response, post
 from litestar.handlers import HTTPRouteHandler
 
 from providers.red_packet import codes
-from providers.red_packet.sandbox_calls import BadParams, Operation, Reply, refusal
+from providers.red_packet.sandbox_calls import BadParams, Operation, Reply, code_answer, refusal
 from providers.red_packet.sandbox_control import control_routes
 from providers.red_packet.sandbox_lists import list_group_sends, list_sends
 from providers.red_packet.sandbox_sending import (
@@ -88,7 +90,9 @@ async def answer_platform_call(state: SandboxState, request: Request, operation:
         reply = _process(state, request.query_params.get("db"), await request.body(), operation)
         return json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
 
-    return await answer_with_fault(state.take_fault(), work, media_type=JSON)  # only drop_after_commit works
+    # Faults: timeout, http500 and html answer instead of the call; drop_after_commit cuts the answer short
+    # after the work; "code" answers that errcode, after the work (kept) when it commits.
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON, code_answer=code_answer)
 
 
 def _process(state: SandboxState, db: str | None, body: bytes, operation: Operation) -> Reply:

@@ -5,6 +5,7 @@ Parameters are read as leniently as a PHP platform does (7 and "7" are the same 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,16 @@ class Reply:
         if self.page is not None:
             answer["page"] = self.page
         return answer
+
+
+def code_answer(code: str) -> bytes:
+    """The platform's answer carrying `code` (the `code` fault): its envelope with that errcode and no data.
+    errcode is a number, as in the seed; a code that is not one (a fail_code given by mistake) is sent as
+    text, which the adapter, like any code no document explains, reads as "may have happened"."""
+    errcode = codes.normalise_errcode(code)
+    answer = {"errcode": int(errcode) if errcode.lstrip("-").isdigit() else errcode,
+              "errmsg": codes.describe_errcode(errcode).meaning_zh, "data": None}
+    return json.dumps(answer, ensure_ascii=False).encode("utf-8")
 
 
 def ok(data: Any) -> Reply:

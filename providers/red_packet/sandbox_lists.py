@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from providers.red_packet.sandbox_calls import BadParams, Reply, check_shop, int_param, text_param
 from providers.red_packet.sandbox_packets import settle
-from providers.red_packet.sandbox_rows import group_send_row, mobile_of, nickname_of, packet_row, unix
+from providers.red_packet.sandbox_rows import group_send_row, list_row, mobile_of, nickname_of, unix
 from providers.red_packet.sandbox_state import GroupSend, Packet, SandboxState
 
 DEFAULT_COUNT = 20
@@ -29,7 +29,7 @@ def list_sends(state: SandboxState, params: dict[str, Any]) -> Reply:
     settle(state)
     wanted = _packet_filter(state, params)
     packets = _sorted([p for p in state.packets.values() if wanted(p)], params)
-    return _page(packets, params, lambda packet: packet_row(state, packet, as_text=True))
+    return _page(packets, params, lambda packet: list_row(state, packet))
 
 
 def list_group_sends(state: SandboxState, params: dict[str, Any]) -> Reply:

@@ -83,7 +83,7 @@ def scan_send(state: SandboxState, params: dict[str, Any]) -> Reply:
     if open_id is None:
         raise BadParams()
     packet = make_packet(state, activity, state.uid_for_openid(open_id), int(Source.SCAN))
-    return ok({"redpackData": packet_row(state, packet, as_text=False)})
+    return ok({"redpackData": packet_row(state, packet)})
 
 
 def _activity(state: SandboxState, params: dict[str, Any]) -> Activity:

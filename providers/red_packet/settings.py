@@ -2,7 +2,7 @@
 
 The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
 {"baseUrl", "projectKey", "shopId", "apiPrefix"?, "authMode"?, "appSignKey"?, "authorType"?,
-"defaultSource"?, "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+"defaultSource"?, "unlistedSendReleaseSeconds"?, "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
 
 PROTOCOLS.md §4: every call is `POST {baseUrl}{apiPrefix}{path}?db=<projectKey>` with a JSON body. The
 `db` project key picks the tenant's database on the platform and is all that stands between a caller and
@@ -22,10 +22,18 @@ from providers.settings import SettingsInvalid, masked_copy, require_text, timeo
 
 PROVIDER = "red-packet"
 SECRET_FIELDS = ("projectKey", "appSignKey")
+# The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
+SETTING_KEYS = frozenset({"projectKey", "shopId", "apiPrefix", "authMode", "appSignKey", "authorType",
+                          "defaultSource", "unlistedSendReleaseSeconds"})
 AUTH_MODES = ("none", "appSign")
 DEFAULT_API_PREFIX = "/v1"  # the observed helper calls {prefix}/v1{path} (PROTOCOLS.md §4)
 DEFAULT_AUTHOR_TYPE = "MD5"  # ASSUMPTION: the value of AuthorType is not public
 MAX_INT11 = 2_147_483_647  # the seed's Integer(11) ids are MySQL INT columns
+# A send whose answer may hide packets (lost, or a code no document explains) is released as "nothing made"
+# only when the platform still lists no packet this long after it: the seed does not say how soon a
+# packet is listed, so the default leaves a platform working through a slow send a quarter of an hour.
+DEFAULT_UNLISTED_RELEASE_S = 900
+UNLISTED_RELEASE_RANGE_S = (60, 7 * 24 * 3600)
 
 
 class Source(IntEnum):
@@ -65,6 +73,7 @@ class RedPacketSettings:
     author_type: str
     default_source: Source
     timeouts: Timeouts
+    unlisted_release_s: float = DEFAULT_UNLISTED_RELEASE_S
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + self.api_prefix + path
@@ -99,6 +108,7 @@ def parse_settings(raw: dict[str, Any]) -> RedPacketSettings:
         author_type=author_type,
         default_source=default_source,
         timeouts=timeouts_from(raw),
+        unlisted_release_s=_unlisted_release(raw.get("unlistedSendReleaseSeconds", DEFAULT_UNLISTED_RELEASE_S)),
     )
 
 
@@ -113,6 +123,13 @@ def _api_prefix(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith("/") or len(value) > 100 or " " in value:
         raise SettingsInvalid("apiPrefix", 'a path starting with / (such as "/v1"), or ""')
     return value.rstrip("/")
+
+
+def _unlisted_release(value: Any) -> float:
+    low, high = UNLISTED_RELEASE_RANGE_S
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise SettingsInvalid("unlistedSendReleaseSeconds", f"a number of seconds from {low} to {high}")
+    return float(value)
 
 
 def _shop_id(value: Any) -> int:

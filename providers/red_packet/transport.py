@@ -8,7 +8,6 @@ carries member ids).
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,17 +30,7 @@ class PlatformUnreadable(Exception):
 class JsonProviderHttp(ProviderHttp):
     async def post_json(self, flow: str, url: str, query: dict[str, str], body: dict[str, Any]) -> httpx.Response:
         """POSTs `body` as JSON; raises ProviderTransportError on transport failure."""
-        started = time.perf_counter()
-        try:
-            response = await self._client.post(url, params=query, json=body, timeout=self._timeouts.as_httpx())
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            self._log(flow, started, "not_sent", type(exc).__name__)
-            raise ProviderTransportError(TransportFailure.NOT_SENT, type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
-            self._log(flow, started, "lost", type(exc).__name__)
-            raise ProviderTransportError(TransportFailure.LOST, type(exc).__name__) from exc
-        self._log(flow, started, f"http {response.status_code}")
-        return response
+        return await self.post(flow, url, params=query, json=body)
 
 
 class PlatformTransport:

@@ -2,7 +2,8 @@
 
 Every endpoint answers `{"errcode", "errmsg", "data", "page"?}`; errcode 0 is success. A body that is not
 that envelope (an HTML page, a proxy's 502, a cut-off JSON) is unreadable, which the client turns into
-Unknown. A known non-zero errcode is a refusal; an unknown one is Unknown, since it may hide work done.
+Unknown. A non-zero errcode is a refusal or Unknown by its kind in codes.py: Unknown unless a document
+says the platform did nothing, since it may hide work done.
 Lists answer `page{per_page, total_count, current_page (0-based), total_page}`. Requests are built in
 wire_requests.py; the platform's loosely typed values are read by wire_values.py.
 """
@@ -18,23 +19,24 @@ from typing import Any
 from ledger.domain.statuses import RewardStatus
 from ledger.ports import Accepted, Outcome, Rejected, Unknown
 from providers.red_packet import codes
-from providers.red_packet.records import FAILED, GroupSendSummary, RecordPage, RedPacketRecord, SendAnswer
+from providers.red_packet.records import GroupSendSummary, RecordPage, RedPacketRecord, SendAnswer
 from providers.red_packet.wire_values import wire_fen, wire_int, wire_text, wire_time
 
-# THE status table (seed: 1发放失败 2未领取 3已领取 4已退款 5发放中). Anything else is UNKNOWN, never a success.
-STATUS_TABLE: Mapping[int, RewardStatus] = MappingProxyType({
-    5: RewardStatus.PENDING,  # 发放中: being sent to WeChat
-    2: RewardStatus.ISSUED,  # 未领取: sent, waiting for the member to open it
-    3: RewardStatus.CLAIMED,  # 已领取: the member opened it
-    1: RewardStatus.FAILED,  # 发放失败: not sent (fail_code says why)
-    4: RewardStatus.REFUNDED,  # 已退款: unclaimed until expiry, the money went back to the merchant
-})
+# THE status table, read from codes.STATUSES (seed: 1发放失败 2未领取 3已领取 4已退款 5发放中). Anything else
+# is UNKNOWN, never a success.
+STATUS_TABLE: Mapping[int, RewardStatus] = MappingProxyType(
+    {status: info.reward_status for status, info in codes.STATUSES.items()})
 
 
 def reward_status(platform_status: int | None) -> RewardStatus:
-    if isinstance(platform_status, bool) or not isinstance(platform_status, int):  # True == 1 as a dict key
-        return RewardStatus.UNKNOWN
-    return STATUS_TABLE.get(platform_status, RewardStatus.UNKNOWN)
+    return codes.describe_status(platform_status).reward_status
+
+
+def packet_reward_status(platform_status: int | None, fail_code: str | None) -> RewardStatus:
+    """The status a packet gives its reward: UNKNOWN when it may have been paid though the platform calls
+    it failed (a fail_code such as SYSTEMERROR), so its hold stays until a refresh says more."""
+    kind, _ = codes.packet_kind(platform_status, fail_code)
+    return RewardStatus.UNKNOWN if kind is codes.AnswerKind.MAY_HAVE_HAPPENED else reward_status(platform_status)
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ def parse_reply(status_code: int, body: bytes) -> PlatformReply | None:
 
 
 def refusal(reply: PlatformReply) -> Rejected | Unknown:
-    """A non-zero errcode: a refusal when the code is known, Unknown when it is not (it might hide work done)."""
+    """A non-zero errcode, by its kind in codes.ERRCODES: a refusal when the platform did nothing, Unknown
+    when packets may exist (every code no document explains)."""
     info = codes.describe_errcode(reply.errcode)
-    if info.kind == "unknown":
-        return Unknown(f"unrecognised errcode {reply.errcode}")
+    if info.answer_kind is not codes.AnswerKind.REFUSED:
+        return Unknown(f"errcode {reply.errcode}: {info.why}")
     return Rejected(code=info.code, message=info.meaning_en, retryable=info.retry_safe,
                     details={"errmsg": reply.errmsg})
 
@@ -105,15 +108,18 @@ def resend_outcome(reply: PlatformReply, record_id: str) -> Outcome:
 
 
 def record_outcome(record: RedPacketRecord) -> Outcome:
-    """A packet record as the port's outcome: FAILED is a refusal, an unmapped status is Unknown."""
+    """A packet record as the port's outcome, by its kind (codes.packet_kind): FAILED is a refusal; a
+    packet that may have been paid, or has an unmapped status, is Unknown."""
     refs = {"recordId": record.id, "mchBillno": record.mch_billno}
     details = {"platformStatus": record.status, "type": record.type, "source": record.source,
                "cashRedpackId": record.cash_redpack_id}
-    if record.reward_status is RewardStatus.UNKNOWN:
-        return Unknown(f"unrecognised packet status {record.status}")
-    if record.status == FAILED:
+    kind, why = codes.packet_kind(record.status, record.failure_code)
+    if kind is codes.AnswerKind.MAY_HAVE_HAPPENED:
+        return Unknown(f"packet {record.id}, status {record.status}: {why}")
+    if kind is codes.AnswerKind.REFUSED:
         info = codes.describe_fail_code(record.fail_code or "")
-        return Rejected(code=record.fail_code or "FAILED", message=info.meaning_en,
+        message = info.meaning_en if record.fail_code else "the platform lists the packet as failed (status 1)"
+        return Rejected(code=record.fail_code or "FAILED", message=message,
                         retryable=bool(record.fail_code) and info.retry_safe, details={**details, **refs})
     return Accepted(status=record.reward_status, amount=record.amount_fen, refs=refs, details=details)
 
@@ -160,19 +166,28 @@ def record_from_row(row: Any) -> RedPacketRecord | None:
     if record_id is None or uid is None or status is None:
         return None
     min_fen, max_fen = wire_fen(row.get("min_value")), wire_fen(row.get("max_value"))
-    amount = wire_fen(row.get("send_amount"))
-    if amount is None and min_fen is not None and min_fen == max_fen:
-        amount = min_fen  # a fixed amount is known without send_amount (the seed's list sample has none)
+    fail_code = wire_text(row.get("fail_code"))
     return RedPacketRecord(
-        id=str(record_id), uid=str(uid), cash_redpack_id=wire_int(row.get("cash_redpack_id")), amount_fen=amount,
-        status=status, reward_status=reward_status(status), type=wire_int(row.get("type")),
-        source=wire_int(row.get("source")), fail_code=wire_text(row.get("fail_code")),
+        id=str(record_id), uid=str(uid), cash_redpack_id=wire_int(row.get("cash_redpack_id")),
+        amount_fen=packet_amount(row, min_fen, max_fen), status=status,
+        reward_status=packet_reward_status(status, fail_code),
+        type=wire_int(row.get("type")), source=wire_int(row.get("source")), fail_code=fail_code,
         created_at=wire_time(row.get("created")), group_id=wire_int(row.get("group_id")),
         act_name=wire_text(row.get("act_name")), min_value_fen=min_fen, max_value_fen=max_fen,
         mch_billno=wire_text(row.get("mch_billno")), send_listid=wire_text(row.get("send_listid")),
         sent_at=wire_time(row.get("send_time")), modified_at=wire_time(row.get("modified")),
         shop_id=wire_int(row.get("shop_id")), pid=wire_int(row.get("pid")), nickname=wire_text(row.get("nickname")),
         mobile=wire_text(row.get("mobile")), re_openid=wire_text(row.get("re_openid")))
+
+
+def packet_amount(row: dict[str, Any], min_fen: int | None, max_fen: int | None) -> int | None:
+    """The fen a packet pays, or None when the row cannot tell. scan-send's record has `send_amount`; the
+    seed's list rows have only the activity's `min_value`/`max_value`, which tell the amount only when they
+    are equal (a FIXED activity). A RANDOM packet's amount is never guessed (nor taken as its maximum)."""
+    amount = wire_fen(row.get("send_amount"))
+    if amount is None and min_fen is not None and min_fen == max_fen:
+        amount = min_fen
+    return amount
 
 
 def group_from_row(row: Any) -> GroupSendSummary | None:

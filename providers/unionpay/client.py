@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from ledger.ports import Outcome, RewardSnapshot, Unknown
+from ledger.ports import NeverSent, Outcome, RewardSnapshot, Unknown
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
 from providers.unionpay.crypto import decrypt_field, encrypt_field
 from providers.unionpay.settings import PROVIDER, UnionPaySettings
@@ -70,17 +70,7 @@ class _JsonHttp(ProviderHttp):
     """The shared HTTP policy (timeouts, transport classification, logs) for a JSON body."""
 
     async def post_json(self, flow: str, url: str, body: dict[str, Any]) -> httpx.Response:
-        started = time.perf_counter()
-        try:
-            response = await self._client.post(url, json=body, timeout=self._timeouts.as_httpx())
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            self._log(flow, started, "not_sent", type(exc).__name__)
-            raise ProviderTransportError(TransportFailure.NOT_SENT, type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
-            self._log(flow, started, "lost", type(exc).__name__)
-            raise ProviderTransportError(TransportFailure.LOST, type(exc).__name__) from exc
-        self._log(flow, started, f"http {response.status_code}")
-        return response
+        return await self.post(flow, url, json=body)
 
 
 class UnionPayClient:
@@ -136,7 +126,11 @@ class UnionPayClient:
             try:
                 response = await self._http.post_json(flow, url, body)
             except ProviderTransportError as exc:
-                if exc.failure is TransportFailure.NOT_SENT and attempt < MAX_NOT_SENT_RETRIES:
+                # A refused TLS certificate would be refused again: a first draw that never left drew
+                # nothing and ends there; a resend that never left says nothing of the first.
+                if exc.tls_refused and flow == DRAW_FLOW:
+                    return NeverSent.because(f"{flow}: {exc.reason}")
+                if exc.failure is TransportFailure.NOT_SENT and not exc.tls_refused and attempt < MAX_NOT_SENT_RETRIES:
                     await asyncio.sleep(RETRY_BACKOFF_S * (attempt + 1))
                     continue
                 return Unknown(f"{flow}: {exc.failure.value} ({exc.reason})")

@@ -22,6 +22,9 @@ from providers.unionpay.signing import load_private_key, load_public_key
 
 PROVIDER = "unionpay"
 SECRET_FIELDS = ("privateKeyPem", "symmetricKey", "backendSecret")
+# The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
+SETTING_KEYS = frozenset({"appId", "privateKeyPem", "providerPublicKeyPem", "symmetricKey", "backendSecret",
+                          "responseSignature"})
 PRODUCTION_BASE_URL = "https://open.95516.com/open/access/1.0"
 RESPONSE_SIGNATURE_MODES = ("if_present", "required", "off")
 _MAX_PEM_LENGTH = 20_000

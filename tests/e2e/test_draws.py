@@ -13,6 +13,7 @@ import pytest
 from ledger.persistence.models import Account, Event, IdempotencyRecord, Reward
 from ledger.services.audit import audit
 from tests.lottery_support import CONFIGURE
+from tests.randou_support import seed_push
 from tests.support import USER_ERRORS, GraphQLClient, TenantFixture
 
 DRAW = f"""mutation($input: DrawLotteryInput!) {{ drawLottery(input: $input) {{
@@ -110,9 +111,9 @@ async def test_a_reused_key_with_another_qualification_is_refused(gql, tenant, u
 
 # --- Randou ---------------------------------------------------------------------------------------
 
-GAME = {"mall_no": "JF_001", "drawinggame_detail": {"title": "春季抽奖", "uniqueID": "G1"}}
-CREDITS_WON = {**GAME, "uid": "u-1", "serialNo": "S-1", "credits": 10, "hit": "YES", "receive": "YES",
-               "prize": {"type": "CREDITS", "name": "100积分", "credits_gain": 100}}
+# The seed's samples (tests/fixtures/seeds/randou/), each draw under its own serialNo.
+GAME = {name: seed_push("not-won")[name] for name in ("mall_no", "created_at", "drawinggame_detail")}
+CREDITS_WON = seed_push("credits-received", serialNo="S-1")  # uid u-1, credits 10, credits_gain 100
 
 
 @pytest.fixture

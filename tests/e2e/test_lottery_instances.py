@@ -31,9 +31,10 @@ async def wait_until_healthy(http: httpx.AsyncClient, attempts: int = 400) -> No
 async def start_service(args: list[str], env: dict[str, str], log_path: Path, port: int = 0
                         ) -> tuple[subprocess.Popen[bytes], str]:
     """Starts `reward-ledger serve` and reads its port from its log. Port 0 lets the OS choose: choosing a
-    free port here and handing it over would race with every other socket this test run opens."""
+    free port here and handing it over would race with every other socket this test run opens. The scheduler
+    stays off: its jobs would otherwise settle, on their own clock, what the tests are looking at."""
     log_file = log_path.open("w")
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args]
+    command = [sys.executable, "-m", "api.cli", "serve", "--no-scheduler", "--port", str(port), *args]
     process = subprocess.Popen(command, env={**env, "LOG_LEVEL": "INFO"}, stdout=log_file,  # noqa: ASYNC220
                                stderr=subprocess.STDOUT)
     for _ in range(600):

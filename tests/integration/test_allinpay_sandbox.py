@@ -104,11 +104,11 @@ async def test_records_list_issued_orders_and_count_every_gateway_call(sandbox: 
     records = await sandbox.records()
     assert records["calls"] == 3
     [recorded] = records["orders"]
-    assert {k: v for k, v in recorded.items() if k not in ("tranNo", "coupons")} == {
+    assert {k: v for k, v in recorded.items() if k not in ("tranNo", "list")} == {
         "orderId": "O-1", "couponTemplateId": TEMPLATE, "num": 2, "memberId": "openid-1", "idType": "3"}
     assert len(recorded["tranNo"]) == 20 and recorded["tranNo"].isdigit()
-    assert [sorted(c) for c in recorded["coupons"]] == [["couponName", "couponNo", "qrCodeContext", "templateId"]] * 2
-    assert recorded["coupons"][0]["templateId"] == 307
+    assert [sorted(c) for c in recorded["list"]] == [["couponName", "couponNo", "qrCodeContext", "templateId"]] * 2
+    assert recorded["list"][0]["templateId"] == 307
 
 
 async def test_a_fault_lasts_count_calls_and_none_clears_it(sandbox: AllinpaySandbox, config: dict[str, Any]) -> None:

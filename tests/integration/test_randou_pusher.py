@@ -1,5 +1,6 @@
-"""The Randou pusher sandbox against a tiny receiver served over real HTTP: every tamper mode produces a
-push the verifier refuses, a non-`success` reply is retried, and GET and POST both arrive signed."""
+"""The Randou pusher sandbox against a tiny receiver served over real HTTP: it sends the seed's samples
+(tests/fixtures/seeds/randou/) in the seed's shape, every tamper mode produces a push the verifier
+refuses, a non-`success` reply is retried, and GET, a POSTed form and a POSTed JSON body all arrive signed."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar, Request, Response, route
 
+from providers.randou.push_body import is_json_content_type, params_from_json_body
 from providers.randou.sandbox import create_sandbox_app
 from providers.randou.settings import parse_settings
-from providers.randou.webhook import PushRefusal, check_push, merge_params, parse_push
+from providers.randou.webhook import PushRefusal, check_age, check_push, merge_params, parse_push
+from tests.randou_support import COMMON_PARAMS, as_text, seed_push, seed_push_names
 from tests.support import served
 
-CREDITS_WON = {"uid": "u-1", "mall_no": "JF_001", "serialNo": "I388364710157766657", "credits": 10,
-               "created_at": "2021-09-12 12:34:56", "drawinggame_detail": {"title": "春季抽奖", "uniqueID": "ABC123"},
-               "hit": "YES", "receive": "YES", "prize": {"type": "CREDITS", "name": "100积分", "credits_gain": 100}}
+CREDITS_WON = seed_push("credits-received")
 
 
 @pytest.fixture(autouse=True)
@@ -40,13 +41,21 @@ class Receiver:
     def app(self) -> Litestar:
         @route("/hook", http_method=["GET", "POST"], status_code=200)
         async def hook(request: Request) -> Response:
-            form = dict(await request.form()) if request.method == "POST" else {}
-            params = merge_params(dict(request.query_params), form)
-            refusal: str | None = check_push(params, self.settings, datetime.now(UTC))
+            if request.method == "GET":
+                body: dict[str, Any] = {}
+            elif is_json_content_type(request.headers.get("content-type", "")):
+                body = params_from_json_body(await request.body())
+            else:
+                body = dict(await request.form())
+            params = merge_params(dict(request.query_params), body)
+            refusal: str | None = check_push(params, self.settings)
+            if refusal is None:  # every push here is new to this receiver, so its age counts
+                refusal = check_age(parse_push(params), self.settings, datetime.now(UTC))
             nonce = params.get("nonce_str", "")
             if refusal is None and nonce in self.nonces:
                 refusal = "REUSED_NONCE"
-            self.got.append({"method": request.method, "params": params, "refusal": refusal})
+            self.got.append({"method": request.method, "params": params, "refusal": refusal,
+                             "contentType": request.headers.get("content-type", "")})
             if refusal is not None:
                 return Response("fail", status_code=400, media_type="text/plain")
             self.nonces.add(nonce)
@@ -102,8 +111,24 @@ async def send(pusher: httpx.AsyncClient, hook_url: str, **body: Any) -> dict[st
 
 async def test_config_connects_a_tenant(pusher: httpx.AsyncClient) -> None:
     config = (await pusher.get("/_control/config")).json()
-    assert set(config) == {"appId", "appSecret", "timestampWindowSeconds"} and config["timestampWindowSeconds"] == 300
+    assert set(config) == {"appId", "appSecret", "acceptWindowSeconds", "timestampWindowSeconds"}
+    assert (config["acceptWindowSeconds"], config["timestampWindowSeconds"]) == (86_400, 300)
     assert parse_settings(config).app_id == config["appId"]
+
+
+@pytest.mark.parametrize("name", seed_push_names())
+@pytest.mark.parametrize(("method", "body"), [("POST", "form"), ("POST", "json"), ("GET", "form")])
+async def test_each_seed_sample_is_sent_in_the_seeds_shape(pusher: httpx.AsyncClient, receiver: Receiver,
+                                                           hook_url: str, name: str, method: str, body: str) -> None:
+    sample = seed_push(name)
+    answer = await send(pusher, hook_url, params=sample, method=method, body=body)
+    assert answer["delivered"], answer
+    [got] = receiver.got
+    assert set(answer["sent"]) == set(sample) | COMMON_PARAMS
+    assert set(got["params"]) == set(sample) | COMMON_PARAMS and got["refusal"] is None
+    assert {field: got["params"][field] for field in sample} == {field: as_text(sample[field]) for field in sample}
+    assert ("json" in got["contentType"]) is (body == "json")
+    parse_push(got["params"])  # well-formed by the webhook's own reading
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
@@ -172,6 +197,8 @@ async def test_a_webhook_that_is_down_is_an_attempt_without_a_status(pusher: htt
     {"webhookUrl": "ftp://127.0.0.1/hook"},
     {"webhookUrl": "http://example.com/hook"},
     {"webhookUrl": "http://127.0.0.1:1/hook", "method": "PUT"},
+    {"webhookUrl": "http://127.0.0.1:1/hook", "body": "xml"},
+    {"webhookUrl": "http://127.0.0.1:1/hook", "method": "GET", "body": "json"},
     {"webhookUrl": "http://127.0.0.1:1/hook", "tamper": "loud"},
     {"webhookUrl": "http://127.0.0.1:1/hook", "tamper": "reused_nonce"},
     {"webhookUrl": "http://127.0.0.1:1/hook", "params": []},

@@ -33,6 +33,14 @@ def test_everything_given(raw: dict[str, Any]) -> None:
     assert settings.sign_variant == "RSA" and settings.timeouts.read_s == 2.5
 
 
+def test_envelope_refusal_codes_default_to_the_sandboxes_and_a_tenant_may_name_its_own(raw: dict[str, Any]) -> None:
+    assert parse_settings(raw).refused_before_processing_codes == codes.REFUSED_BEFORE_PROCESSING
+    assert codes.REFUSED_BEFORE_PROCESSING == {9101, 9102, 9103, 9104, 9105}
+    named = parse_settings({**raw, "refusedBeforeProcessingCodes": [40001, -7]})
+    assert named.refused_before_processing_codes == {40001, -7}
+    assert parse_settings({**raw, "refusedBeforeProcessingCodes": []}).refused_before_processing_codes == set()
+
+
 def test_repr_never_shows_the_private_key(raw: dict[str, Any]) -> None:
     assert "PRIVATE" not in repr(parse_settings(raw)) and raw["privateKeyPem"][40:80] not in repr(parse_settings(raw))
 
@@ -47,6 +55,12 @@ def test_repr_never_shows_the_private_key(raw: dict[str, Any]) -> None:
     ({"signVariant": "SHA1_RSA"}, "signVariant"),
     ({"readTimeoutSeconds": 0}, "readTimeoutSeconds"),
     ({"connectTimeoutSeconds": True}, "connectTimeoutSeconds"),
+    ({"refusedBeforeProcessingCodes": "9103"}, "refusedBeforeProcessingCodes"),
+    ({"refusedBeforeProcessingCodes": ["9103"]}, "refusedBeforeProcessingCodes"),
+    ({"refusedBeforeProcessingCodes": [9103, True]}, "refusedBeforeProcessingCodes"),
+    ({"refusedBeforeProcessingCodes": [0]}, "refusedBeforeProcessingCodes"),
+    ({"refusedBeforeProcessingCodes": [3]}, "refusedBeforeProcessingCodes"),
+    ({"refusedBeforeProcessingCodes": list(range(100, 151))}, "refusedBeforeProcessingCodes"),
 ])
 def test_invalid_settings_name_the_field(raw: dict[str, Any], change: dict[str, Any], field: str) -> None:
     with pytest.raises(SettingsInvalid) as caught:

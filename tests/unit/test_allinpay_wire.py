@@ -1,4 +1,6 @@
-"""Allinpay wire format: the request form, reading signed answers, tranDateTime, and the outcome table."""
+"""Allinpay wire format: the request form and reading signed answers, against seed 002's printed samples
+and PROTOCOLS.md §2's quotes (tests/fixtures/seeds/allinpay/), and tranDateTime. The outcome table:
+test_allinpay_outcomes.py."""
 
 from __future__ import annotations
 
@@ -8,17 +10,22 @@ from typing import Any
 
 import pytest
 
-from ledger.domain.statuses import RewardStatus
-from ledger.ports import Accepted, Rejected, Unknown
 from providers.allinpay.client import CouponSendRequest
 from providers.allinpay.settings import AllinpaySettings, parse_settings
 from providers.allinpay.signing import RSA, generate_test_keypair, sign_response, verify_request
 from providers.allinpay.times import normalise_tran_date_time
-from providers.allinpay.wire import COUPON_SEND, CouponAnswer, coupon_outcome, parse_response, request_form
+from providers.allinpay.wire import COUPON_SEND, CouponAnswer, parse_response, request_form
+from tests.allinpay_seed import (
+    protocols_quote,
+    sdk_biz_content,
+    seed_request,
+    seed_request_fields,
+    seed_response,
+    seed_response_signed_with,
+)
 
-QR = "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQF48DwAAAAAAAAAAS5o"
-DATA = {"tranNo": "50806050005080208145", "shopName": None, "tranDateTime": [2020, 4, 10, 16, 3, 49],
-        "list": [{"templateId": 307, "couponName": "专门测试ZHT", "couponNo": None, "qrCodeContext": QR}]}
+DATA = seed_response()["data"]  # the seed's sample answer's data, as printed
+QR = DATA["list"][0]["qrCodeContext"]
 
 
 @pytest.fixture(scope="module")
@@ -145,40 +152,57 @@ def test_tran_date_time_array_or_text_becomes_iso_with_offset(value: Any, expect
     assert normalise_tran_date_time(value) == expected
 
 
-# ---- the outcome table ----
+
+# ---- seed 002's samples and PROTOCOLS.md §2's quotes ----
 
 
-def test_code_0_is_issued_with_order_and_tran_no_and_the_coupons() -> None:
-    answer = CouponAnswer(code=0, msg="成功", tran_no="T1", tran_date_time="2020-04-10T16:03:49+08:00",
-                          coupons=({"couponNo": "C1"}, {"couponNo": "C2"}))
-    assert coupon_outcome(answer, "O1", 2) == Accepted(
-        status=RewardStatus.ISSUED, amount=2, refs={"orderId": "O1", "tranNo": "T1"},
-        details={"coupons": [{"couponNo": "C1"}, {"couponNo": "C2"}], "tranDateTime": "2020-04-10T16:03:49+08:00"})
+def seed_order(order_id: str = "O1") -> CouponSendRequest:
+    """The order of the seed's sample request: 10 electronic coupons of template 307, shop 1, cashier 1."""
+    return CouponSendRequest(order_id=order_id, coupon_template_id="307", num=10, coupon_type="1", oper_user_id="1",
+                             shop_id="1")
 
 
-def test_code_3_is_a_final_refusal_with_the_gateways_reason() -> None:
-    assert coupon_outcome(CouponAnswer(code=3, msg="券模板不存在"), "O1", 1) == Rejected(
-        code="3", message="券模板不存在", retryable=False, status=RewardStatus.FAILED)
+def test_the_seeds_sample_order_is_sent_as_the_seeds_sample_request_plus_its_order_id() -> None:
+    biz = seed_order().biz_content()
+    assert biz == {**seed_request(), "orderId": "O1"}  # the same names, values and string types
 
 
-def test_code_3_duplicate_order_id_is_unknown_because_that_order_may_have_issued() -> None:
-    assert isinstance(coupon_outcome(CouponAnswer(code=3, msg="订单号重复"), "O1", 1), Unknown)
+def test_the_sdk_biz_content_sample_is_what_the_adapter_sends() -> None:
+    assert seed_order("…").biz_content() == sdk_biz_content()
 
 
-@pytest.mark.parametrize("code", [1, 2, 4, 9103, -1, 10000])
-def test_any_other_code_is_unknown(code: int) -> None:
-    assert isinstance(coupon_outcome(CouponAnswer(code=code, msg="?"), "O1", 1), Unknown)
+def test_every_field_sent_is_in_the_seeds_request_table_and_every_required_one_is_sent() -> None:
+    table = seed_request_fields()
+    every_field = CouponSendRequest(order_id="O1", coupon_template_id="307", num=1, coupon_type="1",
+                                    oper_user_id="1", shop_id="1", shop_code="S1", id_type="1", member_account="m",
+                                    source_type="1", source_value="v", remark="r").biz_content()
+    assert set(every_field) <= set(table)
+    assert {name for name, required in table.items() if required} <= set(seed_order().biz_content())
 
 
-def test_no_answer_is_unknown() -> None:
-    assert isinstance(coupon_outcome(None, "O1", 1), Unknown)
+def test_the_request_form_has_the_sdks_fields_and_fixed_values(settings: AllinpaySettings) -> None:
+    quote = protocols_quote("request_form")
+    listed = quote[quote.index("with `") + len("with `"): quote.index("`. Optional")]
+    pairs = [item.strip().partition("=") for item in listed.split(",")]  # "name" or "name=value"
+    named = {name: value for name, _, value in pairs}
+    form = request_form(settings, seed_order().biz_content(), datetime(2020, 4, 10, 8, 3, 49, tzinfo=UTC))
+    assert set(form) == set(named)
+    fixed = {name: value for name, value in named.items() if value and not value.startswith(("<", '"'))}
+    assert fixed == {"charset": "utf-8", "format": "JSON", "signType": "SHA256WithRSA", "version": "1.0"}
+    assert {name: form[name] for name in fixed} == fixed
+    assert named["timestamp"].startswith('"yyyy-MM-dd HH:mm:ss"') and form["timestamp"] == "2020-04-10 16:03:49"
 
 
-@pytest.mark.parametrize("answer", [
-    CouponAnswer(code=0, msg="", tran_no=None, coupons=({"couponNo": "C1"},)),
-    CouponAnswer(code=0, msg="", tran_no="T1", coupons=()),
-    CouponAnswer(code=0, msg="", tran_no="T1", coupons=({"couponNo": "C1"}, {"couponNo": "C2"})),
-    CouponAnswer(code=0, msg="", tran_no="T1", coupons=(), unreadable_coupons=1),
-])
-def test_success_that_does_not_show_the_coupons_asked_for_is_unknown(answer: CouponAnswer) -> None:
-    assert isinstance(coupon_outcome(answer, "O1", 1), Unknown)
+def test_the_seeds_sample_answer_is_read_as_printed(keys: dict[str, tuple[str, str]],
+                                                    settings: AllinpaySettings) -> None:
+    printed = seed_response()
+    answer = parse_response(200, seed_response_signed_with(keys["gateway"][0]), settings)
+    assert answer == CouponAnswer(code=0, msg="", tran_no="50806050005080208145",
+                                  tran_date_time="2020-04-10T16:03:49+08:00",
+                                  coupons=({"qrCodeContext": printed["data"]["list"][0]["qrCodeContext"]},),
+                                  data=printed["data"])
+
+
+def test_the_seeds_sample_answer_with_its_own_sign_is_no_answer_to_us(settings: AllinpaySettings) -> None:
+    # Signed with Allinpay's key, not the test gateway's: an answer we cannot verify is no answer.
+    assert parse_response(200, json.dumps(seed_response(), ensure_ascii=False).encode(), settings) is None

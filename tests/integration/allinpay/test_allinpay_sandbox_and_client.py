@@ -33,18 +33,20 @@ async def test_member_target_gets_a_coupon_number_per_coupon(sandbox: AllinpaySa
     [recorded] = await sandbox.orders()
     assert isinstance(outcome, Accepted) and outcome.status is RewardStatus.ISSUED and outcome.amount == 3
     assert outcome.refs == {"orderId": request.order_id, "tranNo": recorded["tranNo"]}
-    assert outcome.details["coupons"] == [{"couponNo": c["couponNo"]} for c in recorded["coupons"]]
-    assert len({c["couponNo"] for c in recorded["coupons"]}) == 3
+    assert outcome.details["coupons"] == [{"couponNo": c["couponNo"]} for c in recorded["list"]]
+    assert len({c["couponNo"] for c in recorded["list"]}) == 3
     assert (recorded["num"], recorded["memberId"], recorded["idType"]) == (3, MOBILE, "1")
     assert outcome.details["tranDateTime"].endswith("+08:00")
 
 
-async def test_no_target_gets_a_qr_code_per_coupon(sandbox: AllinpaySandbox, client: AllinpayClient) -> None:
-    outcome = await client.send_coupons(order(2))
+async def test_no_target_gets_one_qr_code_for_the_whole_order_recorded_once_per_coupon(
+        sandbox: AllinpaySandbox, client: AllinpayClient) -> None:
+    outcome = await client.send_coupons(order(10))  # the seed's sample: num 10, one list entry
     [recorded] = await sandbox.orders()
-    assert isinstance(outcome, Accepted)
-    assert outcome.details["coupons"] == [{"qrCodeContext": c["qrCodeContext"]} for c in recorded["coupons"]]
-    assert recorded["memberId"] is None and all(c["couponNo"] is None for c in recorded["coupons"])
+    [entry] = recorded["list"]
+    assert entry["couponNo"] is None and entry["qrCodeContext"] and recorded["memberId"] is None
+    assert isinstance(outcome, Accepted) and outcome.amount == 10
+    assert outcome.details["coupons"] == [{"qrCodeContext": entry["qrCodeContext"]}] * 10
 
 
 async def test_paper_coupons_without_a_target_are_numbered(client: AllinpayClient) -> None:
@@ -111,12 +113,14 @@ async def test_same_order_id_with_other_content_is_refused_and_reported_unknown(
 # ---- keys and variants ----
 
 
-async def test_a_wrong_signing_key_is_refused_and_nothing_is_issued(sandbox: AllinpaySandbox, config: dict[str, Any],
-                                                                    new_client: ClientFactory) -> None:
+async def test_a_wrong_signing_key_is_a_final_refusal_and_nothing_is_issued(
+        sandbox: AllinpaySandbox, config: dict[str, Any], new_client: ClientFactory) -> None:
     other_key, _ = generate_test_keypair()
     raw = await sandbox.raw_answer({**config, "privateKeyPem": other_key}, coupon_biz("RL-KEY-1"))
     assert raw is not None and (raw.code, raw.msg) == (codes.SIGNATURE_INVALID, "验签失败")
-    assert isinstance(await new_client(privateKeyPem=other_key).send_coupons(order()), Unknown)
+    # The gateway checks the signature before it reads the order: nothing happened, the reward may fail.
+    assert await new_client(privateKeyPem=other_key).send_coupons(order()) == Rejected(
+        code="9103", message="验签失败", retryable=False, status=RewardStatus.FAILED)
     assert await sandbox.orders() == []
 
 

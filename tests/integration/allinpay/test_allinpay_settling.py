@@ -33,7 +33,7 @@ async def test_fault_is_unknown_then_query_status_settles_it_with_one_issue(
     [recorded] = await sandbox.orders()
     assert isinstance(settled, Accepted) and settled.amount == 2
     assert settled.refs == {"orderId": request.order_id, "tranNo": recorded["tranNo"]}
-    assert settled.details["coupons"] == [{"couponNo": c["couponNo"]} for c in recorded["coupons"]]
+    assert settled.details["coupons"] == [{"couponNo": c["couponNo"]} for c in recorded["list"]]
     assert await client.query_status(snapshot_of(request)) == settled  # asking again changes nothing
     assert isinstance(await client.send_coupons(order(98)), Accepted)  # two coupons left the stock, once
 

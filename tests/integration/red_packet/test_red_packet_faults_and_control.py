@@ -18,6 +18,7 @@ from providers.red_packet.client import CLOCK_SKEW_ALLOWANCE, RedPacketClient, R
 from providers.red_packet.records import SendAnswer
 from providers.red_packet.sandbox import create_sandbox_app
 from providers.red_packet.settings import parse_settings
+from tests.red_packet_seed import seed_answer
 from tests.red_packet_support import Platform
 from tests.support import served
 
@@ -42,8 +43,8 @@ async def test_each_fault_is_unknown(platform: Platform, client: RedPacketClient
 
 
 async def test_a_platform_that_ignores_the_uid_filter_does_not_leak_other_members() -> None:
-    rows = [{"id": str(n), "uid": uid, "status": "2", "cash_redpack_id": "7", "send_amount": "100"}
-            for n, uid in enumerate(["1001", "1002", "1001"], start=1)]
+    sample = seed_answer("list-sends")["data"][0]
+    rows = [{**sample, "id": str(n), "uid": uid} for n, uid in enumerate(["1001", "1002", "1001"], start=1)]
     answer = {"errcode": 0, "data": rows, "page": {"per_page": 100, "total_count": 3, "current_page": 0,
                                                    "total_page": 1}}
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
@@ -71,12 +72,13 @@ async def test_project_key_and_app_sign() -> None:
         async with httpx.AsyncClient() as http:
             signed = RedPacketClient(1, parse_settings(config), http)
             assert await signed.send(cash_redpack_id=1, uids=["1001"]) == SendAnswer(send=1, success=1)
+            # Refused by the sandbox, but with codes only the sandbox uses: for the adapter they may hide
+            # packets (codes.py), so the answer is Unknown and the ledger looks before concluding anything.
             for changes, code in (({"appSignKey": "wrong"}, "40101"), ({"authMode": "none"}, "40101"),
                                   ({"projectKey": "pk-other"}, "40100")):
                 answer = await RedPacketClient(1, parse_settings({**config, **changes}), http).send(
                     cash_redpack_id=1, uids=["1001"])
-                assert isinstance(answer, SendAnswer) and answer.refusal is not None, changes
-                assert answer.refusal.code == code
+                assert isinstance(answer, Unknown) and f"errcode {code}" in answer.reason, changes
         assert len(await platform.packets()) == 1
         await platform.http.aclose()
 
