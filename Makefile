@@ -20,7 +20,7 @@ test: $(STAMP)  ## the whole suite, on a database it creates (SQLite; TEST_DATAB
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy api ledger providers
+	$(BIN)/mypy api ledger providers scheduler
 
 schema: $(STAMP)  ## re-export schema.graphql after changing the API
 	$(BIN)/reward-ledger export-schema > schema.graphql

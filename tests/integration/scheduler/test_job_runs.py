@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
 
@@ -96,3 +96,22 @@ async def test_a_manual_run_for_one_tenant_does_not_take_the_fire_of_everyone():
     everyone = await run_job("audit", SETTINGS, scheduled_for=FIRE)
     assert mine is not None and everyone is not None
     assert {mine.scope, everyone.scope} == {f"tenant:{tenant_id}", "all"}
+
+
+async def test_pruning_deletes_only_nonces_older_than_the_retention():
+    from ledger.persistence.draw_models import WebhookNonce
+
+    tenant = await access.create_tenant("Acme")
+    await WebhookNonce.create(tenant_id=tenant.id, provider="randou", nonce="old")
+    clock.advance(3600)
+    await WebhookNonce.create(tenant_id=tenant.id, provider="randou", nonce="new")
+    await WebhookNonce.filter(nonce="new").update(received_at=clock.now())
+    await WebhookNonce.filter(nonce="old").update(received_at=clock.now() - timedelta(seconds=3600))
+
+    async def one_hour_minus_a_minute(_: int) -> float:
+        return 3540
+
+    settings = SchedulerSettings(instance="t:1", nonce_retention_s=one_hour_minus_a_minute)
+    run = await run_job("prune-webhook-nonces", settings)
+    assert run is not None and run.counts == {"pruned": 1}
+    assert await WebhookNonce.all().values_list("nonce", flat=True) == ["new"]
