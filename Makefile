@@ -26,7 +26,7 @@ schema: $(STAMP)  ## re-export schema.graphql after changing the API
 	$(BIN)/reward-ledger export-schema > schema.graphql
 
 bench: $(STAMP)  ## throughput and latency figures; never part of the tests
-	$(BIN)/python -m benchmarks.grants
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) reward-ledger.sqlite3*

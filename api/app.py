@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, WebSocket, get
 from litestar.connection import ASGIConnection
 from litestar.response import Response
 from strawberry.http.base import HTTPException  # the class Strawberry turns into a 4xx response
 from strawberry.litestar import make_graphql_controller
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
 from api.body_timeout import body_read_timeout
@@ -19,6 +22,7 @@ from api.context import AppContext
 from api.event_bus import event_bus_for
 from api.graphiql import graphiql_assets_router, graphiql_page_html
 from api.landing import landing
+from api.live_transport import LiveConnections, LiveUpdatesHandler
 from api.logs import quiet_third_party_loggers
 from api.scheduling import scheduler_running
 from api.schema import build_schema
@@ -28,13 +32,16 @@ from ledger.events import set_event_bus
 from ledger.persistence.database import migrate, open_database, ping
 from ledger.ports import set_provider_factory
 from providers import registry
+from providers.stored_secrets import use_secrets_key
 
 log = logging.getLogger(__name__)
 
 
 def graphql_context_for(settings: Settings) -> Callable[[ASGIConnection], Awaitable[AppContext]]:
     async def graphql_context(request: ASGIConnection) -> AppContext:
-        return AppContext(principal=getattr(request.state, "principal", None), settings=settings)
+        # A WebSocket's context lasts as long as the connection: its loaders must not remember rows.
+        return AppContext(principal=getattr(request.state, "principal", None), settings=settings,
+                          cache_loads=not isinstance(request, WebSocket))
 
     return graphql_context
 
@@ -59,6 +66,8 @@ def create_app(
     `run_scheduler` fires the scheduled jobs in this process too (`serve` does unless --no-scheduler)."""
     quiet_third_party_loggers()
     set_provider_factory(registry.build_provider)
+    if settings.secrets_key:  # without one, the key the process already installed (if any) stays
+        use_secrets_key(settings.secrets_key)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -69,7 +78,8 @@ def create_app(
             await migrate(settings.database_url)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(open_database(settings.database_url))
-            set_event_bus(await stack.enter_async_context(event_bus_for(settings.redis_url)))
+            set_event_bus(await stack.enter_async_context(event_bus_for(settings.redis_url,
+                                                                        settings.event_channel_prefix)))
             stack.push_async_callback(registry.close_shared_http_client)
             if on_startup is not None:
                 await stack.enter_async_context(on_startup())
@@ -82,9 +92,21 @@ def create_app(
         path=GRAPHQL_PATH,
         context_getter=graphql_context_for(settings),
         allow_queries_via_get=False,
+        # Only graphql-transport-ws: the legacy graphql-ws protocol let a client skip on_ws_connect.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout_seconds),
+        max_subscriptions_per_connection=settings.subscriptions_per_connection,
     )
+    live_connections = LiveConnections(settings)
 
     class GraphQLController(controller):  # type: ignore[valid-type,misc]
+        graphql_transport_ws_handler_class = LiveUpdatesHandler
+
+        async def on_ws_connect(self, context: AppContext) -> UnsetType:
+            """connection_init: the credential is checked here (ConnectionRefused closes with its code)."""
+            await live_connections.accept(context)
+            return UNSET
+
         def parse_json(self, data: str | bytes) -> Any:
             """Strawberry answers 500 to a body that is JSON but not an object, or not UTF-8, or too deep."""
             try:

@@ -13,10 +13,12 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from api.ids import decode_id_of, encode_id
 from api.logs import configure_logging
+from api.secrets_check import check_secrets_key
 from api.settings import Settings, SettingsError
 from ledger.domain.access import Role
 from ledger.domain.errors import LedgerError
@@ -69,10 +71,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else settings.port  # 0 asks the OS for a free port
     run_scheduler = not args.no_scheduler
     if args.demo:
+        settings = _with_demo_secrets_key(settings)
         mounts, sandboxes = sandbox_mounts()
-        app = create_app(settings, migrate_on_start=True, on_startup=demo_startup(host, port, sandboxes),
-                         extra_routes=mounts, run_scheduler=run_scheduler)
+        startup = demo_startup(host, port, sandboxes, settings.database_url)
+        app = create_app(settings, migrate_on_start=True, on_startup=startup, extra_routes=mounts,
+                         run_scheduler=run_scheduler)
     else:
+        _check_secrets_key_at_start(settings)
         app = create_app(settings, run_scheduler=run_scheduler)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
     return 0
@@ -87,12 +92,55 @@ async def _service_parts(settings: Settings) -> AsyncIterator[None]:
     from providers import registry
 
     set_provider_factory(registry.build_provider)
-    async with open_database(settings.database_url), event_bus_for(settings.redis_url) as bus:
+    async with (open_database(settings.database_url),
+                event_bus_for(settings.redis_url, settings.event_channel_prefix) as bus):
+        await check_secrets_key(settings)  # installs the key, or stops with a configuration error
         set_event_bus(bus)
         try:
             yield
         finally:
             await registry.close_shared_http_client()
+
+
+def _with_demo_secrets_key(settings: Settings) -> Settings:
+    """The demo encrypts its provider secrets with SECRETS_KEY if set, else with a key of its own."""
+    from api.demo_secrets_key import demo_secrets_key
+
+    return settings if settings.secrets_key else replace(settings,
+                                                         secrets_key=demo_secrets_key(settings.database_url))
+
+
+def _check_secrets_key_at_start(settings: Settings) -> None:
+    """A SettingsError if stored provider secrets would be unreadable; a database that cannot be opened is
+    left for the start itself to report."""
+    from tortoise.exceptions import DBConnectionError, OperationalError
+
+    try:
+        _with_database(settings, lambda: check_secrets_key(settings))
+    except (DBConnectionError, OperationalError, OSError) as exc:
+        print(f"stored provider secrets not checked: {type(exc).__name__}", file=sys.stderr)
+
+
+def cmd_generate_secrets_key(_: Settings, __: argparse.Namespace) -> int:
+    from providers.secret_cipher import generate_key
+
+    print(generate_key())
+    return 0
+
+
+def cmd_rotate_secrets(settings: Settings, _: argparse.Namespace) -> int:
+    from providers.secret_rotation import rotate_secrets
+    from providers.stored_secrets import use_secrets_key
+
+    if not settings.secrets_key:
+        raise SettingsError("SECRETS_KEY is not set: rotate-secrets encrypts every stored provider secret with "
+                            "its first key (README, \"Secrets\")")
+    use_secrets_key(settings.secrets_key)
+    report = _with_database(settings, rotate_secrets)
+    print(json.dumps(report.counts()))
+    for problem in report.unreadable:
+        print(f"left as it was, no key in SECRETS_KEY decrypts it: {problem}", file=sys.stderr)
+    return 1 if report.unreadable else 0
 
 
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
@@ -228,6 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "audit", "check the ledger's invariants; exits 1 and lists each problem if any",
              "Per asset, debits equal credits (posted and pending); every account's totals equal the sum of "
              "its transfers; event sequences have no gaps.").set_defaults(run=cmd_audit)
+    _command(commands, "generate-secrets-key", "print a new key for SECRETS_KEY alone on stdout",
+             "SECRETS_KEY encrypts the provider secrets stored in the database. To rotate it, put the new key "
+             "first and the old one after it (comma-separated), restart, run rotate-secrets, then drop the old "
+             "key.").set_defaults(run=cmd_generate_secrets_key)
+    _command(commands, "rotate-secrets", "re-encrypt every stored provider secret with SECRETS_KEY's first key; "
+             "prints the counts as JSON",
+             "Secrets under an older key of SECRETS_KEY, or stored in clear before secrets were encrypted, are "
+             "rewritten; the others are left, so it is safe to repeat. Exits 1 if a secret is under no key "
+             "SECRETS_KEY holds.").set_defaults(run=cmd_rotate_secrets)
     return parser
 
 
@@ -241,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     try:
         return int(args.run(settings, args))
+    except SettingsError as exc:  # found once the command looked (stored secrets and SECRETS_KEY, say)
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     except LedgerError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.litestar.controller import BaseContext
@@ -15,38 +15,47 @@ from api.settings import Settings
 from ledger.domain.access import Principal, Role
 from ledger.persistence.models import Account, Campaign, Reward, Transfer
 
+if TYPE_CHECKING:
+    from api.live_transport import LiveConnection
 
-def _by_id_loader(model: type[Model], tenant_id: int) -> DataLoader[int, Any]:
+
+def _by_id_loader(model: type[Model], tenant_id: int, cache: bool = True) -> DataLoader[int, Any]:
     async def load(ids: Sequence[int]) -> list[Any]:
         rows = {row.pk: row for row in await model.filter(id__in=list(set(ids)), tenant_id=tenant_id)}
         return [rows.get(i) for i in ids]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, cache=cache)
 
 
-def _transfers_by_reward_loader(tenant_id: int) -> DataLoader[int, list[Transfer]]:
+def _transfers_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoader[int, list[Transfer]]:
     async def load(reward_ids: Sequence[int]) -> list[list[Transfer]]:
         grouped: dict[int, list[Transfer]] = {i: [] for i in reward_ids}
         for row in await Transfer.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids))).order_by("id"):
             grouped[row.reward_id].append(row)  # type: ignore[attr-defined]
         return [grouped[i] for i in reward_ids]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, cache=cache)
 
 
 class Loaders:
-    def __init__(self, tenant_id: int) -> None:
-        self.account = _by_id_loader(Account, tenant_id)
-        self.campaign = _by_id_loader(Campaign, tenant_id)
-        self.reward = _by_id_loader(Reward, tenant_id)
-        self.transfer = _by_id_loader(Transfer, tenant_id)
-        self.transfers_by_reward = _transfers_by_reward_loader(tenant_id)
+    """`cache=False` still batches the loads of one tick, but remembers nothing: for a WebSocket, whose
+    context lives as long as the connection, so every update shows the rows as they are then."""
+
+    def __init__(self, tenant_id: int, cache: bool = True) -> None:
+        self.account = _by_id_loader(Account, tenant_id, cache)
+        self.campaign = _by_id_loader(Campaign, tenant_id, cache)
+        self.reward = _by_id_loader(Reward, tenant_id, cache)
+        self.transfer = _by_id_loader(Transfer, tenant_id, cache)
+        self.transfers_by_reward = _transfers_by_reward_loader(tenant_id, cache)
 
 
 class AppContext(BaseContext, kw_only=True):
     principal: Principal | None = None
     settings: Settings = Settings()  # the service's settings, for resolvers that start work (runJob)
     loader_cache: Loaders | None = None
+    cache_loads: bool = True  # False on a WebSocket (see Loaders)
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
+    live: LiveConnection | None = None  # a WebSocket's connection, once its credential was accepted
 
     def require_principal(self) -> Principal:
         if self.principal is None:
@@ -56,7 +65,7 @@ class AppContext(BaseContext, kw_only=True):
     @property
     def loaders(self) -> Loaders:
         if self.loader_cache is None:
-            self.loader_cache = Loaders(self.require_principal().tenant_id)
+            self.loader_cache = Loaders(self.require_principal().tenant_id, cache=self.cache_loads)
         return self.loader_cache
 
 

@@ -12,6 +12,7 @@ from api.context import Info, principal_of, require_role
 from api.errors import UserError
 from api.ids import decode_id_of, encode_id
 from api.mutations import attempt, require_id
+from api.provider_refusals import allinpay_refusal
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.nodes import Reward
 from ledger.domain.access import Principal, Role
@@ -52,8 +53,12 @@ class IssueCouponsInput:
     oper_user_id: str
     idempotency_key: str
     coupon_type: CouponType = CouponType.ELECTRONIC
-    shop_id: str | None = None
-    shop_code: str | None = None
+    shop_id: str | None = strawberry.field(default=None, description=(
+        "The issuing shop's ID. One of shopId or shopCode is required (shopId wins when both are given); "
+        "without either the answer is the user error INVALID_INPUT."))
+    shop_code: str | None = strawberry.field(default=None, description=(
+        "The issuing shop's code. One of shopId or shopCode is required; without either the answer is the "
+        "user error INVALID_INPUT."))
     member_id: str | None = strawberry.field(default=None, description=(
         "Owns the ledger wallet; sent to the provider as the external ID (idType 5) unless idType and "
         "providerMemberAccount say otherwise. Without it the coupons are QR codes."))
@@ -104,7 +109,8 @@ class CouponQuery:
 @strawberry.type
 class CouponMutation:
     @strawberry.mutation(description="Operator: issue `num` coupons of a template from a campaign holding "
-                         "that template's stock, through Allinpay.")
+                         "that template's stock, through Allinpay. Needs `shopId` or `shopCode` (one of the two; "
+                         "without either the answer is the user error INVALID_INPUT).")
     async def issue_coupons(self, info: Info, input: IssueCouponsInput) -> IssueCouponsPayload:
         principal = require_role(info, Role.OPERATOR, "issue coupons")
 
@@ -125,8 +131,6 @@ class CouponMutation:
         if reward.status.value == "FAILED" and reward.details.get("code") == NEVER_SENT:
             errors = [UserError.never_sent("Allinpay", str(reward.details.get("message")))]
         elif reward.status.value == "FAILED":
-            errors = [UserError(field=None, code="PROVIDER_REJECTED",
-                                message=f"the provider refused: {reward.details.get('code')} "
-                                        f"{reward.details.get('message')}")]
+            errors = [allinpay_refusal(reward.details.get("code"), reward.details.get("message")).user_error()]
         return IssueCouponsPayload(reward=Reward.from_row(reward), coupons=[Coupon.from_row(c) for c in issued],
                                    user_errors=errors)

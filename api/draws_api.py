@@ -7,10 +7,12 @@ from enum import StrEnum
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from api.context import Info, require_role
-from api.errors import UserError
+from api.errors import ApiErrorCode, UserError
 from api.mutations import attempt
+from api.provider_refusals import unionpay_refusal
 from api.scalars import MinorUnits
 from api.types.money import Money
 from api.types.nodes import Reward
@@ -71,6 +73,16 @@ def award_of(reward: models.Reward) -> DrawAward | None:
                      description=award.get("description"))
 
 
+def retryable_refusal(reward: models.Reward) -> UserError:
+    """A refusal made before anything was drawn that may pass later (a stale timestamp, an expired token).
+    As a payments connector treats a retryable decline, the attempt is final (FAILED: nothing drawn, nothing
+    paid) and the client tries again under a new idempotencyKey; the same key replays this answer."""
+    refusal = unionpay_refusal(reward.details.get("code"), reward.details.get("message"))
+    return UserError(field=None, code=ApiErrorCode.PROVIDER_UNAVAILABLE.value,
+                     message=f"{refusal.message()}; nothing was drawn: try again with a new idempotencyKey",
+                     details=JSON(refusal.details()))
+
+
 @strawberry.type
 class DrawMutation:
     @strawberry.mutation(description="Operator: draw by qualification at UnionPay (qual.reduce) for a member.")
@@ -87,7 +99,8 @@ class DrawMutation:
             return DrawLotteryPayload(reward=None, award=None, user_errors=errors)
         if reward.status is RewardStatus.FAILED and reward.details.get("code") == NEVER_SENT:
             errors = [UserError.never_sent("UnionPay", str(reward.details.get("message")))]
+        elif reward.status is RewardStatus.FAILED and reward.details.get("retryable"):
+            errors = [retryable_refusal(reward)]
         elif reward.status is RewardStatus.FAILED:
-            code, message = reward.details.get("code"), reward.details.get("message")
-            errors = [UserError(field=None, code="PROVIDER_REJECTED", message=f"UnionPay refused: {code} {message}")]
+            errors = [unionpay_refusal(reward.details.get("code"), reward.details.get("message")).user_error()]
         return DrawLotteryPayload(reward=Reward.from_row(reward), award=award_of(reward), user_errors=errors)

@@ -1,17 +1,22 @@
 """Errors the API reports.
 
-Expected refusals of a mutation are data: `userErrors { field code message }`. Top-level errors carry
+Expected refusals of a mutation are data: `userErrors { field code message details }`. Top-level errors carry
 `extensions.code` and are for what the client cannot fix in the input: UNAUTHENTICATED, FORBIDDEN, and
 INVALID_INPUT for query arguments (queries have no userErrors). Anything unexpected is masked as
 INTERNAL_SERVER_ERROR so no stack or data leaks.
+
+A provider's refusal reads in English (its code and the code's meaning); the provider's own words are kept
+beside it, in `details` (api/provider_refusals.py), for whoever has to take it up with the provider.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.scalars import JSON
 
 from ledger.domain.errors import ErrorCode, LedgerError
 
@@ -26,8 +31,11 @@ class ApiErrorCode(StrEnum):
 
 
 class ApiError(GraphQLError):
-    def __init__(self, code: ApiErrorCode, message: str) -> None:
-        super().__init__(message, extensions={"code": code.value})
+    def __init__(self, code: ApiErrorCode, message: str, details: dict[str, Any] | None = None) -> None:
+        extensions: dict[str, Any] = {"code": code.value}
+        if details is not None:
+            extensions["details"] = details
+        super().__init__(message, extensions=extensions)
 
 
 def forbidden(what: str) -> ApiError:
@@ -43,6 +51,9 @@ class UserError:
     field: list[str] | None
     code: str
     message: str
+    details: JSON | None = strawberry.field(default=None, description=(
+        "What a provider said, for a provider's refusal (PROVIDER_REJECTED): `provider`, its `code` and "
+        "`providerMessage`, its own words untranslated. Null for every other error."))
 
     @classmethod
     def from_ledger(cls, error: LedgerError, input_name: str = "input") -> UserError:

@@ -12,15 +12,18 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 
 import redis.asyncio as redis
 
-from ledger.events import EventBus, InProcessEventBus
+from ledger.events import EventBus, InProcessEventBus, Mailbox
 
 log = logging.getLogger(__name__)
 CHANNEL_PREFIX = "reward-ledger:events:"
+# A write publishes after its commit and waits for Redis to take the message; a stalled Redis may delay
+# the write's answer this long at most, then the message is given up (subscribers fill gaps from the log).
+PUBLISH_TIMEOUT_S = 2.0
 
 
 def channel_for(tenant_id: int, prefix: str = CHANNEL_PREFIX) -> str:
@@ -38,10 +41,12 @@ class RedisEventBus:
 
     async def publish(self, tenant_id: int, events: list[dict]) -> None:
         payload = json.dumps({"tenant_id": tenant_id, "events": events})
-        await self._client.publish(channel_for(tenant_id, self._prefix), payload)
+        await asyncio.wait_for(self._client.publish(channel_for(tenant_id, self._prefix), payload),
+                               PUBLISH_TIMEOUT_S)
 
-    def subscribe(self) -> asyncio.Queue[dict]:
-        return self.local.subscribe()
+    def subscribe(self, *, tenant_ids: Iterable[int] | None = None, queue_size: int | None = None,
+                  on_overflow: Callable[[], None] | None = None) -> Mailbox:
+        return self.local.subscribe(tenant_ids=tenant_ids, queue_size=queue_size, on_overflow=on_overflow)
 
     def unsubscribe(self, queue: asyncio.Queue[dict]) -> None:
         self.local.unsubscribe(queue)

@@ -15,6 +15,7 @@ from api.context import Info, principal_of, require_operator_view, require_role
 from api.errors import ApiError, ApiErrorCode, UserError
 from api.ids import decode_id_of
 from api.mutations import attempt
+from api.provider_refusals import lottery_refusal, lottery_ticket_refusal
 from api.types.money import Money
 from api.types.nodes import Reward
 from ledger.domain.access import Principal, Role
@@ -140,7 +141,8 @@ async def _gateway_errors() -> AsyncIterator[None]:
     except KeyError:
         raise ApiError(ApiErrorCode.INVALID_INPUT, "stationId: no such station in this tenant's settings") from None
     except GatewayError as exc:
-        raise ApiError(ApiErrorCode.PROVIDER_REJECTED, f"the gateway refused: {exc.code} {exc.message}") from None
+        refusal = lottery_refusal(exc.code, exc.message)
+        raise ApiError(ApiErrorCode.PROVIDER_REJECTED, refusal.message(), refusal.details()) from None
     except (GatewayUnavailable, StationBusy) as exc:
         raise ApiError(ApiErrorCode.PROVIDER_UNAVAILABLE, f"the gateway did not answer: {exc}") from None
 
@@ -269,8 +271,8 @@ class LotteryMutation:
             return ResetLotteryStationCounterPayload(counter=None, user_errors=[UserError(
                 field=["input", "stationId"], code="NOT_FOUND", message="no such station")])
         except GatewayError as exc:
-            return ResetLotteryStationCounterPayload(counter=None, user_errors=[UserError(
-                field=None, code=ErrorCode.PROVIDER_REJECTED.value, message=f"{exc.code} {exc.message}")])
+            return ResetLotteryStationCounterPayload(
+                counter=None, user_errors=[lottery_refusal(exc.code, exc.message).user_error()])
         except (GatewayUnavailable, StationBusy):
             return ResetLotteryStationCounterPayload(counter=None, user_errors=[UserError(
                 field=None, code=ErrorCode.PROVIDER_UNAVAILABLE.value, message="the gateway did not answer")])
@@ -291,13 +293,14 @@ async def _change_station_password(principal: Principal, station_id: str | None,
     except KeyError:
         return None, [UserError(field=["input", "stationId"], code="NOT_FOUND", message="no such station")]
     except GatewayError as exc:
-        return None, [UserError(field=None, code=ErrorCode.PROVIDER_REJECTED.value,
-                                message=f"{exc.code} {exc.message}")]
+        return None, [lottery_refusal(exc.code, exc.message).user_error()]
     except (GatewayUnavailable, StationBusy):
         return None, [UserError(field=None, code=ErrorCode.PROVIDER_UNAVAILABLE.value,
                                 message="the gateway did not answer; the password may or may not have changed")]
     # The gateway has the new password now; the settings follow, so the next login uses it.
-    stored = await provider_configs.stored_settings(principal.tenant_id, lottery.PROVIDER) or {}
+    # Sent back masked, as an admin would: the other secrets keep their stored (encrypted) values.
+    stored = registry.module(lottery.PROVIDER).mask_settings(
+        await provider_configs.stored_settings(principal.tenant_id, lottery.PROVIDER) or {})
     stations = [{**item, "password": new_password} if str(item.get("stationId")) == station.station_id else item
                 for item in stored.get("stations", [])]
     masked = await registry.configure(principal.tenant_id, lottery.PROVIDER, {**stored, "stations": stations})
@@ -310,9 +313,8 @@ def _outcome_errors(reward: models.Reward) -> list[UserError]:
     if reward.status is RewardStatus.FAILED and reward.details.get("code") == NEVER_SENT:
         return [UserError.never_sent("the gateway", str(reward.details.get("message", "")))]
     if reward.status is RewardStatus.FAILED:
-        code, message = reward.details.get("code", "?"), reward.details.get("message", "refused")
-        return [UserError(field=["input", "barCode"], code=ErrorCode.PROVIDER_REJECTED.value,
-                          message=f"the gateway refused the ticket: {code} {message}")]
+        refusal = lottery_ticket_refusal(reward.details.get("code", "?"))
+        return [refusal.user_error(field=["input", "barCode"], refused_what="the ticket")]
     return []
 
 

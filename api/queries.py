@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import strawberry
+from tortoise.queryset import QuerySet
 
+from api import page_links
 from api.context import Info, principal_of, require_operator_view, require_role, visible_to
 from api.errors import invalid_argument
 from api.ids import decode_id, decode_id_of
@@ -13,7 +15,7 @@ from api.jobs_api import job_run_node
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.enums import AccountKind, RewardKind, RewardStatus, TransferState
 from api.types.nodes import Account, ApiKey, Campaign, Event, Node, Reward, Tenant, Transfer, Viewer
-from ledger.domain.access import Role
+from ledger.domain.access import Principal, Role
 from ledger.persistence import models
 from ledger.services import reads
 
@@ -70,6 +72,21 @@ def _filter_time(name: str, value: datetime | None) -> datetime | None:
         raise invalid_argument(name, "out of range once converted to UTC") from None
 
 
+def rewards_matching(principal: Principal, filter: RewardFilter | None) -> QuerySet[models.Reward]:
+    """The caller's rewards that `filter` selects (the rewards query and the rewardUpdated subscription)."""
+    f = filter or RewardFilter()
+    return reads.rewards(
+        principal,
+        kind=f.kind.value if f.kind else None,
+        status=f.status.value if f.status else None,
+        provider=_filter_text("filter.provider", f.provider, 40),
+        campaign_id=_filter_id("Campaign", "filter.campaignId", f.campaign_id),
+        member_id=_filter_text("filter.memberId", f.member_id, 64),
+        created_after=_filter_time("filter.createdAfter", f.created_after),
+        created_before=_filter_time("filter.createdBefore", f.created_before),
+    )
+
+
 _NODE_TYPES = {
     "Account": (Account, "account"),
     "Campaign": (Campaign, "campaign"),
@@ -118,7 +135,7 @@ class Query:
                         ) -> Connection[Campaign]:
         principal = require_operator_view(info, "campaigns")
         page = await reads.paginate(reads.campaigns(principal), first=page_size(first), after=cursor_position(after))
-        return connection_of(page, Campaign.from_row, lambda row: row.id)
+        return connection_of(page, await page_links.campaign_nodes(info, principal, page.items), lambda row: row.id)
 
     @strawberry.field
     async def campaign(self, info: Info, id: strawberry.ID) -> Campaign | None:
@@ -168,19 +185,9 @@ class Query:
     async def rewards(self, info: Info, first: int | None = None, after: str | None = None,
                       filter: RewardFilter | None = None) -> Connection[Reward]:
         principal = principal_of(info)
-        f = filter or RewardFilter()
-        query = reads.rewards(
-            principal,
-            kind=f.kind.value if f.kind else None,
-            status=f.status.value if f.status else None,
-            provider=_filter_text("filter.provider", f.provider, 40),
-            campaign_id=_filter_id("Campaign", "filter.campaignId", f.campaign_id),
-            member_id=_filter_text("filter.memberId", f.member_id, 64),
-            created_after=_filter_time("filter.createdAfter", f.created_after),
-            created_before=_filter_time("filter.createdBefore", f.created_before),
-        )
+        query = rewards_matching(principal, filter)
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
-        return connection_of(page, Reward.from_row, lambda row: row.id)
+        return connection_of(page, await page_links.reward_nodes(info, principal, page.items), lambda row: row.id)
 
     @strawberry.field
     async def reward(self, info: Info, id: strawberry.ID) -> Reward | None:
@@ -194,7 +201,7 @@ class Query:
         if after is not None and after < 0:
             raise invalid_argument("after", "a sequence number is 0 or more")
         page = await reads.paginate(reads.events(principal), first=page_size(first), after=after, key="sequence")
-        return connection_of(page, Event.from_row, lambda row: row.sequence)
+        return connection_of(page, await page_links.event_nodes(info, principal, page.items), lambda row: row.sequence)
 
     @strawberry.field(description="The tenant's operator API keys (admins only).")
     async def api_keys(self, info: Info) -> list[ApiKey]:

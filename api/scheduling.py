@@ -11,9 +11,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from api.settings import Settings
-from ledger.services import provider_configs
-from providers.randou.settings import parse_settings as parse_randou_settings
+from ledger.ports import ProviderNotConfigured
+from providers import registry
+from providers.randou.settings import RandouSettings
+from providers.secret_cipher import SecretUnreadable
 from providers.settings import SettingsInvalid
+from providers.stored_secrets import SecretsKeyMissing
 from scheduler.jobs import DEFAULT_NONCE_RETENTION_S
 from scheduler.runner import SchedulerSettings, build_scheduler
 
@@ -22,13 +25,11 @@ RANDOU = "randou"
 
 
 async def randou_nonce_retention_s(tenant_id: int) -> float:
-    raw = await provider_configs.stored_settings(tenant_id, RANDOU)
-    if raw is None:
-        return float(DEFAULT_NONCE_RETENTION_S)
     try:
-        return float(parse_randou_settings(raw).nonce_retention_s)
-    except SettingsInvalid:
-        return float(DEFAULT_NONCE_RETENTION_S)
+        settings: RandouSettings = await registry.parsed_settings(tenant_id, RANDOU)
+    except (ProviderNotConfigured, SettingsInvalid, SecretUnreadable, SecretsKeyMissing):
+        return float(DEFAULT_NONCE_RETENTION_S)  # such a tenant's pushes are refused anyway
+    return float(settings.nonce_retention_s)
 
 
 def scheduler_settings(settings: Settings) -> SchedulerSettings:

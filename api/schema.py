@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import strawberry
-from graphql import ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
+from graphql import ASTValidationRule, ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -31,6 +32,7 @@ from api.queries import Query as LedgerQuery
 from api.red_packets_api import RedPacketMutation, RedPacketQuery
 from api.scalars import DATETIME_SCALAR, MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
+from api.subscriptions_api import Subscription, SubscriptionsOverWebSocketOnly
 
 log = logging.getLogger("api.errors")
 
@@ -140,21 +142,32 @@ class LedgerSchema(strawberry.Schema):
                 log.info("client error %s at %s", code, ".".join(map(str, error.path or ())) or "the document")
 
 
+def document_limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The depth and alias limits as validation rules, made once per schema: the validation cache keys on
+    the rule classes, so classes made afresh for each request (as the limiter extensions make them) would
+    never let a document's validation be reused. The cached result includes the limits' errors, so a
+    document over a limit is refused however often it comes."""
+    return [*QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules]
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    limit_rules = document_limit_rules(settings)
     return LedgerSchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
+        subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True,
                                 scalar_map={MinorUnits: MINOR_UNITS_SCALAR, datetime: DATETIME_SCALAR}),
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared by all requests
             lambda: ValidationCache(maxsize=256),
             RefuseUnstorableText,
+            SubscriptionsOverWebSocketOnly,
             MaskUnexpectedErrors,
         ],
     )

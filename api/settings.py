@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger.persistence.config import DEFAULT_DATABASE_URL
+from providers.secret_cipher import SecretsKeyInvalid, parse_keys
 
 
 class SettingsError(ValueError):
@@ -24,9 +25,17 @@ class Settings:
     max_query_tokens: int = 2000
     max_query_aliases: int = 30
     body_read_timeout_seconds: float = 10.0
+    # Encrypts provider secrets at rest: Fernet keys, comma-separated, the current one first (README, "Secrets").
+    secrets_key: str | None = field(default=None, repr=False)
     # Trigger overrides, as (job, spec) pairs from SCHEDULE_<JOB>; see scheduler/schedule.py.
     schedules: tuple[tuple[str, str], ...] = ()
     sync_first_delay_seconds: float | None = None
+    # Live updates (GraphQL subscriptions): see README "Live updates".
+    event_channel_prefix: str = "reward-ledger:events:"
+    subscriptions_per_connection: int = 20
+    connections_per_credential: int = 50
+    subscription_queue_size: int = 500
+    connection_init_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -44,9 +53,18 @@ class Settings:
                 max_query_aliases=int(values.get("MAX_QUERY_ALIASES", cls.max_query_aliases)),
                 body_read_timeout_seconds=float(values.get("BODY_READ_TIMEOUT_SECONDS",
                                                            cls.body_read_timeout_seconds)),
+                secrets_key=values.get("SECRETS_KEY") or None,
                 schedules=_schedules(values),
                 sync_first_delay_seconds=(float(values["SYNC_FIRST_DELAY_SECONDS"])
                                           if values.get("SYNC_FIRST_DELAY_SECONDS") else None),
+                event_channel_prefix=values.get("EVENT_CHANNEL_PREFIX") or cls.event_channel_prefix,
+                subscriptions_per_connection=int(values.get("SUBSCRIPTIONS_PER_CONNECTION",
+                                                            cls.subscriptions_per_connection)),
+                connections_per_credential=int(values.get("CONNECTIONS_PER_CREDENTIAL",
+                                                          cls.connections_per_credential)),
+                subscription_queue_size=int(values.get("SUBSCRIPTION_QUEUE_SIZE", cls.subscription_queue_size)),
+                connection_init_timeout_seconds=float(values.get("CONNECTION_INIT_TIMEOUT_SECONDS",
+                                                                 cls.connection_init_timeout_seconds)),
             )
         except SettingsError:
             raise
@@ -68,6 +86,24 @@ class Settings:
             raise SettingsError("SYNC_FIRST_DELAY_SECONDS must be 0-86400")
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if self.secrets_key is not None:
+            try:
+                parse_keys(self.secrets_key)
+            except SecretsKeyInvalid as exc:
+                raise SettingsError(str(exc)) from None
+        self._validate_live_updates()
+
+    def _validate_live_updates(self) -> None:
+        if not 1 <= self.subscriptions_per_connection <= 1000:
+            raise SettingsError("SUBSCRIPTIONS_PER_CONNECTION must be 1-1000")
+        if not 1 <= self.connections_per_credential <= 100_000:
+            raise SettingsError("CONNECTIONS_PER_CREDENTIAL must be 1-100000")
+        if not 1 <= self.subscription_queue_size <= 100_000:
+            raise SettingsError("SUBSCRIPTION_QUEUE_SIZE must be 1-100000")
+        if not 0 < self.connection_init_timeout_seconds <= 600:
+            raise SettingsError("CONNECTION_INIT_TIMEOUT_SECONDS must be more than 0 and at most 600")
+        if not self.event_channel_prefix.strip() or len(self.event_channel_prefix) > 200:
+            raise SettingsError("EVENT_CHANNEL_PREFIX must be 1-200 characters")
 
 
 def _schedules(values: dict[str, str]) -> tuple[tuple[str, str], ...]:

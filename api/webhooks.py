@@ -16,11 +16,14 @@ from api.body_timeout import BodyReadTimeout
 from api.ids import decode_id_of
 from ledger.domain.clock import now
 from ledger.domain.errors import LedgerError
-from ledger.services import provider_configs, randou_draws
+from ledger.ports import ProviderNotConfigured
+from ledger.services import randou_draws
+from providers import registry
 from providers.randou.push_body import is_json_content_type, params_from_json_body
-from providers.randou.settings import parse_settings
 from providers.randou.webhook import PushRefusal, check_age, check_push, merge_params, parse_push
+from providers.secret_cipher import SecretUnreadable
 from providers.settings import SettingsInvalid
+from providers.stored_secrets import SecretsKeyMissing
 
 log = logging.getLogger(__name__)
 MAX_PARAMS = 100
@@ -34,13 +37,15 @@ def _reply(status: int, body: str) -> Response[str]:
 async def randou_webhook(request: Request, tenant_id: str) -> Response[str]:
     """Answers `success` only once the push is durably recorded; Randou retries anything else."""
     tenant = decode_id_of("Tenant", tenant_id)
-    raw_settings = await provider_configs.stored_settings(tenant, randou_draws.PROVIDER) if tenant else None
-    if tenant is None or raw_settings is None:
+    if tenant is None:
         return _reply(404, "fail")
     try:
-        settings = parse_settings(raw_settings)
-    except SettingsInvalid:
+        settings = await registry.parsed_settings(tenant, randou_draws.PROVIDER)
+    except (ProviderNotConfigured, SettingsInvalid):
         return _reply(404, "fail")
+    except (SecretUnreadable, SecretsKeyMissing) as exc:  # ours to fix; Randou retries until we can check it
+        log.error("randou push not checked: the tenant's appSecret cannot be read (%s)", exc)
+        return _reply(503, "fail")
     params = await _params(request)
     if params is None:
         return _reply(400, "fail")

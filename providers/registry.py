@@ -14,8 +14,8 @@ import httpx
 from litestar import Litestar
 
 from ledger.ports import ProviderNotConfigured
-from ledger.services import provider_configs
-from providers import ca_bundle, http_clients
+from ledger.services import provider_configs, provider_sessions
+from providers import ca_bundle, http_clients, provider_moves, stored_secrets
 from providers.settings import (
     CA_BUNDLE,
     HTTP_SETTING_KEYS,
@@ -24,6 +24,7 @@ from providers.settings import (
     keep_stored_secrets,
     refuse_unknown_keys,
 )
+from providers.settings_bounds import check_settings_bounds
 
 
 @dataclass(frozen=True)
@@ -122,32 +123,54 @@ async def close_shared_http_client() -> None:
     await http_clients.close_all()
 
 
-async def build_provider(tenant_id: int, name: str) -> Any:
-    """The `ledger.ports` provider factory: a tenant's adapter, built from its current settings."""
+async def _usable_settings(tenant_id: int, name: str) -> tuple[ProviderModule, dict[str, Any]]:
+    """The stored settings with their secrets decrypted: the one place they are (providers/stored_secrets.py)."""
     raw = await provider_configs.stored_settings(tenant_id, name)
     if raw is None or name not in _MODULES:
         raise ProviderNotConfigured(name)
     provider = module(name)
+    return provider, stored_secrets.decrypted(raw, provider.secret_fields)
+
+
+async def build_provider(tenant_id: int, name: str) -> Any:
+    """The `ledger.ports` provider factory: a tenant's adapter, built from its current settings."""
+    provider, raw = await _usable_settings(tenant_id, name)
     bundle = raw.get(CA_BUNDLE) if provider.calls_out else None
     return provider.build(tenant_id, provider.parse_settings(raw), http_clients.client_for(bundle))
 
 
+async def parsed_settings(tenant_id: int, name: str) -> Any:
+    """A provider's parsed settings, secrets included, for code that checks what a provider sends us (the
+    Randou webhook) rather than calling it. ProviderNotConfigured or SettingsInvalid if unusable."""
+    provider, raw = await _usable_settings(tenant_id, name)
+    return provider.parse_settings(raw)
+
+
 async def configure(tenant_id: int, name: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Validates and stores settings; returns them as shown. Secrets sent back masked, and a CA bundle
-    sent back as its summary, keep their stored value. Every setting is checked here, where settings are
-    stored, so a key no provider reads is refused before anything is saved."""
+    sent back as its summary, keep their stored value, unless baseUrl changes (providers/provider_moves.py).
+    Every setting is checked here, where settings are stored, so a key no provider reads is refused before
+    anything is saved; secrets are stored encrypted (providers/stored_secrets.py)."""
     provider = module(name)
     if not isinstance(raw, dict):
         raise SettingsInvalid("settings", "must be a JSON object")
+    check_settings_bounds(raw)
     refuse_unknown_keys(raw, provider.known_settings)
     stored = await provider_configs.stored_settings(tenant_id, name)
+    if stored is not None:
+        stored = stored_secrets.readable(stored, provider.secret_fields)
+    moved = provider.calls_out and provider_moves.has_moved(stored, raw)
+    if moved:
+        provider_moves.refuse_kept_secrets(raw, provider.secret_fields)
     merged = ca_bundle.keep_stored_bundle(keep_stored_secrets(raw, stored, provider.secret_fields), stored)
     if MASK in _secret_values(merged, provider):
         raise SettingsInvalid("settings", "send the secrets themselves; the mask is only for display")
     provider.parse_settings(merged)
     if ca_bundle.validated_bundle(merged.get(CA_BUNDLE)) is None:  # null or "": trust the system's store
         merged = {key: value for key, value in merged.items() if key != CA_BUNDLE}
-    await provider_configs.save_settings(tenant_id, name, merged)
+    await provider_configs.save_settings(tenant_id, name, stored_secrets.encrypted(merged, provider.secret_fields))
+    if moved:  # sessions are bound to their host too (provider_sessions), so none could be sent meanwhile
+        await provider_sessions.forget_all(tenant_id, name)
     return provider.shown_settings(merged)
 
 

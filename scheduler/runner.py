@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from ledger.domain.clock import now
 from ledger.domain.jobs import JobRunStatus
+from ledger.events import publish_job_finished
 from ledger.persistence.scheduler_models import JobRun
 from ledger.services import job_runs
 from scheduler.jobs import JobContext, JobResult
@@ -72,6 +73,7 @@ async def run_job(name: str, settings: SchedulerSettings, *, tenant_id: int | No
         log.exception("job %s failed", name)
         result = JobResult(JobRunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
     finished = await job_runs.finish(run, result.status, result.counts, result.error)
+    await publish_job_finished(finished.id, finished.tenant_id)  # type: ignore[attr-defined]
     level = logging.ERROR if finished.status is JobRunStatus.FAILED else logging.INFO
     log.log(level, "job %s %s %s", name, finished.status.value, finished.counts)
     return finished

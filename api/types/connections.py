@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
@@ -34,7 +34,12 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     nodes: list[T]
     page_info: PageInfo
-    total_count: int
+    count_all: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        """Counted only when asked for: most pages are read without it."""
+        return await self.count_all()
 
 
 def page_size(first: int | None) -> int:
@@ -60,5 +65,5 @@ def connection_of(page: Page[Row], wrap: Callable[[Row], T], position: Callable[
         edges=edges,
         nodes=[edge.node for edge in edges],
         page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
-        total_count=page.total,
+        count_all=page.count_all,
     )

@@ -3,8 +3,9 @@ request's DataLoaders, so a list never costs one query per item."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,6 +16,19 @@ from api.ids import encode_id
 from api.types.enums import AccountKind, RewardKind, RewardStatus, Role, TransferState
 from api.types.money import Balance, Money
 from ledger.persistence import models
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[R]):
+    """A link that a list resolver loaded for its whole page in one query: the row, or None if there is
+    none. A node without one loads the link through the request's DataLoader instead.
+
+    Link resolvers are plain functions that answer the node at once when it was loaded with the page, and
+    otherwise answer the DataLoader's awaitable (graphql-core awaits whatever a resolver answers). An async
+    resolver would cost every node of a page a coroutine and an await, as much as the rest of its fields."""
+    row: R | None
 
 
 @strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")
@@ -65,17 +79,20 @@ class Campaign(Node):
     name: str
     asset: str
     created_at: datetime
+    budget_link: strawberry.Private[Loaded[models.Account] | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Campaign) -> Campaign:
+    def from_row(cls, row: models.Campaign, budget: Loaded[models.Account] | None = None) -> Campaign:
         return cls(id=strawberry.ID(encode_id("Campaign", row.id)), row=row, name=row.name, asset=row.asset,
-                   created_at=row.created_at)
+                   created_at=row.created_at, budget_link=budget)
 
     @strawberry.field(description="The account that funds this campaign's rewards.")
-    async def budget(self, info: Info) -> Account:
+    def budget(self, info: Info) -> Account:
         if principal_of(info).is_member:
             raise forbidden("read a campaign's budget")
-        return Account.from_row(await info.context.loaders.account.load(self.row.budget_account_id))  # type: ignore[attr-defined]
+        if self.budget_link is not None and self.budget_link.row is not None:
+            return Account.from_row(self.budget_link.row)
+        return _account(info, self.row.budget_account_id)  # type: ignore[attr-defined,return-value]
 
 
 @strawberry.type(description="Moves an amount of one asset from a debit account to a credit account.")
@@ -137,11 +154,13 @@ class Reward(Node):
     created_at: datetime
     updated_at: datetime
 
+    campaign_link: strawberry.Private[Loaded[models.Campaign] | None] = None
+
     @classmethod
-    def from_row(cls, row: models.Reward) -> Reward:
+    def from_row(cls, row: models.Reward, campaign: Loaded[models.Campaign] | None = None) -> Reward:
         return cls(id=strawberry.ID(encode_id("Reward", row.id)), row=row, kind=row.kind, status=row.status,
                    provider=row.provider, member_id=row.member_id, created_at=row.created_at,
-                   updated_at=row.updated_at)
+                   updated_at=row.updated_at, campaign_link=campaign)
 
     @strawberry.field
     def amount(self) -> Money:
@@ -161,11 +180,13 @@ class Reward(Node):
 
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")
-    async def campaign(self, info: Info) -> Campaign | None:
+    def campaign(self, info: Info) -> Campaign | None:
         campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
         if campaign_id is None or principal_of(info).is_member:
             return None
-        return Campaign.from_row(await info.context.loaders.campaign.load(campaign_id))
+        if self.campaign_link is not None:
+            return Campaign.from_row(self.campaign_link.row) if self.campaign_link.row else None
+        return _campaign(info, campaign_id)  # type: ignore[return-value]
 
     @strawberry.field
     async def transfers(self, info: Info) -> list[Transfer]:
@@ -190,22 +211,33 @@ class Event(Node):
     data: JSON
     created_at: datetime
 
+    reward_link: strawberry.Private[Loaded[models.Reward] | None] = None
+    transfer_link: strawberry.Private[Loaded[models.Transfer] | None] = None
+
     @classmethod
-    def from_row(cls, row: models.Event) -> Event:
+    def from_row(cls, row: models.Event, reward: Loaded[models.Reward] | None = None,
+                 transfer: Loaded[models.Transfer] | None = None) -> Event:
         return cls(id=strawberry.ID(encode_id("Event", row.id)), row=row, sequence=row.sequence, type=row.type,
-                   member_id=row.member_id, data=JSON(row.data), created_at=row.created_at)
+                   member_id=row.member_id, data=JSON(row.data), created_at=row.created_at, reward_link=reward,
+                   transfer_link=transfer)
 
     @strawberry.field
-    async def reward(self, info: Info) -> Reward | None:
+    def reward(self, info: Info) -> Reward | None:
         reward_id = self.row.reward_id  # type: ignore[attr-defined]
-        row = await info.context.loaders.reward.load(reward_id) if reward_id else None
-        return Reward.from_row(row) if row else None
+        if not reward_id:
+            return None
+        if self.reward_link is not None:
+            return Reward.from_row(self.reward_link.row) if self.reward_link.row else None
+        return _reward(info, reward_id)  # type: ignore[return-value]
 
     @strawberry.field
-    async def transfer(self, info: Info) -> Transfer | None:
+    def transfer(self, info: Info) -> Transfer | None:
         transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
-        row = await info.context.loaders.transfer.load(transfer_id) if transfer_id else None
-        return Transfer.from_row(row) if row else None
+        if not transfer_id:
+            return None
+        if self.transfer_link is not None:
+            return Transfer.from_row(self.transfer_link.row) if self.transfer_link.row else None
+        return _transfer(info, transfer_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The campaign the event concerns; null for member tokens (a campaign is the "
                       "operator's configuration).")
@@ -228,3 +260,23 @@ class ApiKey(Node):
     def from_row(cls, row: models.ApiKey) -> ApiKey:
         return cls(id=strawberry.ID(encode_id("ApiKey", row.id)), role=Role(row.role), prefix=row.prefix,
                    label=row.label, created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+# The DataLoader paths of the link resolvers above, for nodes that were not loaded with a page.
+async def _account(info: Info, account_id: int) -> Account:
+    return Account.from_row(await info.context.loaders.account.load(account_id))
+
+
+async def _campaign(info: Info, campaign_id: int) -> Campaign | None:
+    row = await info.context.loaders.campaign.load(campaign_id)
+    return Campaign.from_row(row) if row else None
+
+
+async def _reward(info: Info, reward_id: int) -> Reward | None:
+    row = await info.context.loaders.reward.load(reward_id)
+    return Reward.from_row(row) if row else None
+
+
+async def _transfer(info: Info, transfer_id: int) -> Transfer | None:
+    row = await info.context.loaders.transfer.load(transfer_id)
+    return Transfer.from_row(row) if row else None

@@ -39,6 +39,9 @@ class ProviderSession(Model):
     provider = fields.CharField(max_length=40)
     station_id = fields.CharField(max_length=64)
     token = fields.CharField(max_length=512)
+    # The base URL of the host that issued the token: a token is only ever sent back there, so a provider
+    # moved to another address (or an adapter still holding the old settings) never hands it to a new host.
+    issuer = fields.CharField(max_length=500, default="")
     obtained_at = fields.DatetimeField()
 
     class Meta:

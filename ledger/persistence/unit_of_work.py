@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.events import publish_after_commit
-from ledger.persistence.models import Event, IdempotencyRecord, Tenant
+from ledger.persistence.models import Event, IdempotencyRecord, Transfer
+from ledger.persistence.sequences import reserve_event_sequences
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ class PendingEvent:
     campaign_id: int | None = None
     member_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # The accounts the event's transfer moved (debit, credit): live balance views follow them. Not stored:
+    # the log finds them through the transfer.
+    account_ids: tuple[int, ...] = ()
 
 
 class UnitOfWork:
@@ -51,6 +54,7 @@ class UnitOfWork:
         self.tenant_id = tenant_id
         self._pending: list[PendingEvent] = []
         self.committed_events: list[Event] = []
+        self.committed_account_ids: dict[int, tuple[int, ...]] = {}  # by sequence; published with the events
 
     def emit(self, type: str, **fields: Any) -> None:
         self._pending.append(PendingEvent(type=type, **fields))
@@ -58,11 +62,8 @@ class UnitOfWork:
     async def flush_events(self) -> list[Event]:
         if not self._pending:
             return []
-        count = len(self._pending)
-        # The UPDATE takes the tenant row's lock until commit, which is what keeps sequences gap-free.
-        await Tenant.filter(id=self.tenant_id).update(last_event_sequence=F("last_event_sequence") + count)
-        last: int = (await Tenant.get(id=self.tenant_id)).last_event_sequence
-        first = last - count + 1
+        account_ids = await self._transfer_accounts()  # before the sequence row's lock, which is held to commit
+        first = await reserve_event_sequences(self.tenant_id, len(self._pending))
         events = [
             Event(
                 tenant_id=self.tenant_id,
@@ -77,8 +78,21 @@ class UnitOfWork:
             for i, p in enumerate(self._pending)
         ]
         await Event.bulk_create(events)
+        self.committed_account_ids = {
+            event.sequence: account_ids[p.transfer_id] for event, p in zip(events, self._pending, strict=True)
+            if p.transfer_id is not None and p.transfer_id in account_ids
+        }
         self._pending.clear()
         return events
+
+    async def _transfer_accounts(self) -> dict[int, tuple[int, ...]]:
+        """The accounts of every transfer an event names: from what emit was told, else from the database."""
+        known = {p.transfer_id: p.account_ids for p in self._pending if p.transfer_id is not None and p.account_ids}
+        missing = {p.transfer_id for p in self._pending if p.transfer_id is not None} - known.keys()
+        if missing:
+            rows = await Transfer.filter(id__in=missing).values_list("id", "debit_account_id", "credit_account_id")
+            known.update({transfer_id: (debit, credit) for transfer_id, debit, credit in rows})
+        return {transfer_id: ids for transfer_id, ids in known.items() if transfer_id is not None}
 
 
 def request_fingerprint(operation: str, request: dict[str, Any]) -> str:
@@ -119,7 +133,7 @@ async def run_write(tenant_id: int, work: Callable[[UnitOfWork], Awaitable[T]]) 
                 log.info("write conflict, retrying", extra={"attempt": attempt, "error": type(exc).__name__})
                 continue
             raise
-        await publish_after_commit(uow.committed_events)
+        await publish_after_commit(uow.committed_events, uow.committed_account_ids)
         return result
     raise AssertionError("unreachable")
 
@@ -147,13 +161,19 @@ async def run_idempotent_write(
         existing = await IdempotencyRecord.get_or_none(tenant_id=tenant_id, key=key)
         if existing is not None:
             return True, existing
-        # Inserted first: a concurrent twin waits here on the unique key instead of locking accounts.
-        record = await IdempotencyRecord.create(
-            tenant_id=tenant_id, key=key, operation=operation, request_hash=fingerprint, result={}
-        )
-        reference, result = await work(uow)
-        record.result = reference
-        await record.save(update_fields=["result"])
+        try:
+            reference, result = await work(uow)
+        except LedgerError:
+            # A concurrent twin with this key may have committed while this one worked (this one then found
+            # the money spent or the ticket taken): the twin's result is the answer, not the refusal.
+            twin = await IdempotencyRecord.get_or_none(tenant_id=tenant_id, key=key)
+            if twin is not None:
+                return True, twin
+            raise
+        # Inserted with its result, last, in one statement. A concurrent twin that got this far too fails on
+        # the unique key once this commits, rolls back, and its retry replays this write.
+        await IdempotencyRecord.create(tenant_id=tenant_id, key=key, operation=operation,
+                                       request_hash=fingerprint, result=reference)
         return False, result
 
     replayed, value = await run_write(tenant_id, claim_and_work)

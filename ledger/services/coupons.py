@@ -18,7 +18,7 @@ from ledger.domain.statuses import FINAL_STATUSES, AccountKind, RewardKind, Rewa
 from ledger.persistence.coupon_models import IssuedCoupon
 from ledger.persistence.models import Account, Reward, Transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
-from ledger.ports import Accepted, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
+from ledger.ports import Accepted, Outcome, ProviderNotConfigured, Rejected, RewardSnapshot, Unknown, provider_for
 from ledger.services.accounts import member_wallet, named_account
 from ledger.services.campaigns import find_campaign
 from ledger.services.rewards import change_status, check_member_id
@@ -51,6 +51,8 @@ class CouponOrder:
 
 class CouponGateway(Protocol):
     async def issue(self, order: CouponOrder) -> Outcome: ...
+
+    async def query_status(self, reward: RewardSnapshot) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -202,9 +204,12 @@ async def _keep_coupons(reward: Reward, outcome: Accepted) -> None:
 
 
 async def sync_coupon_reward(tenant_id: int, reward: Reward) -> Reward:
-    """Sends the reward's order again: the provider answers a repeated orderId with its original result."""
+    """Asks the provider about the reward's order (it sends the stored order again: the provider answers a
+    repeated orderId with its original result). Not `issue`: a resend's refusal before processing says
+    nothing about the first send, and only the adapter's query flow knows it is a resend."""
     if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
         return reward
     gateway = await _gateway(tenant_id)
-    order = CouponOrder(**reward.details["request"])
-    return await record_outcome(tenant_id, reward.id, await gateway.issue(order))
+    snapshot = RewardSnapshot(id=reward.id, tenant_id=tenant_id, member_id=reward.member_id, amount=reward.amount,
+                              asset=reward.asset, provider_refs=reward.provider_refs, details=reward.details)
+    return await record_outcome(tenant_id, reward.id, await gateway.query_status(snapshot))

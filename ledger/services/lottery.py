@@ -3,9 +3,10 @@
 1. Refuse early: bad input, risk rules, a ticket already being redeemed or already redeemed by us.
 2. Record before dispatch: the reward (PENDING) and the ticket's lock commit before the gateway is called.
 3. Call the gateway outside any transaction.
-4. Record the answer in a second transaction: a prize posts once from the station's clearing account
-   (which may go negative: the lottery centre owes the station) to the member's CNY wallet; a losing
-   ticket is NOT_WON with no transfer; a refusal is FAILED; a lost answer is UNKNOWN until synced.
+4. Record the answer in a second transaction (lottery_outcomes.py): a prize posts once from the station's
+   clearing account to the member's CNY wallet; a losing ticket is NOT_WON with no transfer; a refusal
+   before anything happened is FAILED; an answer that may hide a redemption (a lost answer, or a code
+   such as 1002, codes.py) is UNKNOWN, the ticket still locked, until synced.
 
 A crash between 2 and 4 leaves a PENDING reward and a held ticket lock; `sync_ticket_reward` settles it
 by submitting the ticket again under a new transaction number: the gateway answers 1307 for a ticket it
@@ -20,20 +21,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
-from ledger.domain.statuses import FINAL_STATUSES, AccountKind, RewardKind, RewardStatus, TransferState
-from ledger.persistence.models import IdempotencyRecord, Reward, Transfer
+from ledger.domain.statuses import RewardKind, RewardStatus
+from ledger.persistence.models import IdempotencyRecord, Reward
 from ledger.persistence.provider_models import TicketLock
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
 from ledger.ports import Accepted, NeverSent, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
 from ledger.services import lottery_risk
-from ledger.services.accounts import member_wallet, named_account
-from ledger.services.rewards import change_status, check_member_id
-from ledger.services.transfers import create_transfer
+from ledger.services.lottery_outcomes import (
+    ALREADY_REDEEMED,
+    PROVIDER,
+    count_for_risk,
+    record_outcome,
+    transaction_number,
+)
+from ledger.services.rewards import check_member_id
 
-PROVIDER = "instant-lottery"
-ALREADY_REDEEMED = "1307"
+NO_REDEMPTION_RECORD = "3202"  # getPrize: the ticket has no redemption (seed §8.9)
 _BAR_CODE = re.compile(r"^[A-Za-z0-9\-]{4,64}\Z")
 _USER_ID = re.compile(r"^[A-Za-z0-9]{1,32}\Z")
 _IN_FLIGHT = frozenset({RewardStatus.REQUESTED, RewardStatus.PENDING, RewardStatus.UNKNOWN,
@@ -112,7 +116,7 @@ async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_i
                                    user_ip=user_ip, bar_code=bar_code)
     reward, applied = await record_outcome(tenant_id, reward.id, outcome)
     if applied and not isinstance(outcome, NeverSent):  # a gateway we could not reach is not the member's failure
-        await _count_for_risk(tenant_id, member_id, reward)
+        await count_for_risk(tenant_id, member_id, reward)
     return Redemption(reward, replayed=False)
 
 
@@ -152,18 +156,6 @@ async def _take_ticket(tenant_id: int, bar_code: str) -> None:
     await TicketLock.filter(id=lock.id).delete()
 
 
-def transaction_number(reward_id: int, attempt: int) -> str:
-    """The gateway's `transacId` (≤ 32 letters and digits): the seed's suggested form, a prefix, the
-    Beijing time and a serial, here the reward id and the attempt, so every attempt is distinct."""
-    from datetime import timedelta, timezone
-
-    stamp = now().astimezone(timezone(timedelta(hours=8))).strftime("%Y%m%d%H%M%S")
-    number = f"RL{stamp}{reward_id:06d}{attempt:02d}"
-    if len(number) > 32:
-        raise LedgerError(ErrorCode.INVALID_STATE, "reward id too large for a gateway transaction number")
-    return number
-
-
 def gateway_user_id(tenant_id: int, member_id: str) -> str:
     """The gateway wants ≤ 32 letters and digits; other member ids are sent as a stable digest."""
     if _USER_ID.match(member_id):
@@ -171,84 +163,17 @@ def gateway_user_id(tenant_id: int, member_id: str) -> str:
     return "M" + hashlib.sha256(f"{tenant_id}:{member_id}".encode()).hexdigest()[:31]
 
 
-async def record_outcome(tenant_id: int, reward_id: int, outcome: Outcome) -> tuple[Reward, bool]:
-    """Applies the gateway's answer unless another answer settled the reward first; says which."""
-
-    async def work(uow: UnitOfWork) -> tuple[Reward, bool]:
-        reward = await Reward.get(id=reward_id)
-        if reward.status in FINAL_STATUSES or reward.status in (RewardStatus.ISSUED, RewardStatus.NEEDS_ATTENTION):
-            return reward, False  # the first answer recorded wins
-        if isinstance(outcome, Unknown) and reward.status is RewardStatus.UNKNOWN:
-            return reward, False
-        await _apply(uow, reward, outcome)
-        return reward, True
-
-    return await run_write(tenant_id, work)
-
-
-async def _apply(uow: UnitOfWork, reward: Reward, outcome: Outcome) -> None:
-    if isinstance(outcome, Accepted):
-        await _pay_prize(uow, reward, outcome.amount or 0, outcome.refs, outcome.details)
-    elif isinstance(outcome, Rejected) and outcome.code == ALREADY_REDEEMED:
-        await _apply_already_redeemed(uow, reward, outcome)
-    elif isinstance(outcome, Rejected):
-        reward.details = {**reward.details, **outcome.details, "code": outcome.code, "message": outcome.message}
-        await reward.save(update_fields=["details"])
-        await change_status(uow, reward, outcome.status, f"gateway {outcome.code}")
-    elif isinstance(outcome, Unknown):
-        reward.details = {**reward.details, "lostAnswer": outcome.reason}
-        await reward.save(update_fields=["details"])
-        await change_status(uow, reward, RewardStatus.UNKNOWN, outcome.reason)
-
-
-async def _apply_already_redeemed(uow: UnitOfWork, reward: Reward, outcome: Rejected) -> None:
-    """1307: the ticket was redeemed before. If the first transaction was one of this reward's, the lost
-    answer was a success; otherwise someone else holds the prize."""
-    original = str(outcome.details.get("transacIdOrg") or "")
-    if original and original in reward.provider_refs.get("transacIds", []):
-        await _pay_prize(uow, reward, int(outcome.details.get("prizeFen") or 0),
-                         {"transacId": original}, outcome.details)
-        return
-    reward.details = {**reward.details, **outcome.details, "code": outcome.code, "message": outcome.message}
-    await reward.save(update_fields=["details"])
-    await change_status(uow, reward, RewardStatus.FAILED, "ticket redeemed by another transaction")
-
-
-async def _pay_prize(uow: UnitOfWork, reward: Reward, prize_fen: int, refs: dict, details: dict) -> None:
-    reward.amount = prize_fen
-    reward.provider_refs = {**reward.provider_refs, **{k: v for k, v in refs.items() if v is not None}}
-    reward.details = {**reward.details, **details}
-    cap = await lottery_risk.prize_cap_fen(reward.tenant_id)  # type: ignore[attr-defined]
-    await reward.save(update_fields=["amount", "provider_refs", "details"])
-    if cap is not None and prize_fen > cap:
-        # Redeemed at the gateway, but above what this tenant pays out automatically: a person decides.
-        await change_status(uow, reward, RewardStatus.NEEDS_ATTENTION, "prize above the per-ticket cap")
-        return
-    if prize_fen > 0 and not await Transfer.exists(reward_id=reward.id, state=TransferState.POSTED):
-        station = str(reward.details.get("stationId"))
-        clearing = await named_account(reward.tenant_id, AccountKind.STATION_CASH, "CNY",  # type: ignore[attr-defined]
-                                       f"{PROVIDER}:{station}")
-        wallet = await member_wallet(reward.tenant_id, reward.member_id, "CNY")  # type: ignore[attr-defined]
-        await create_transfer(uow, debit=clearing, credit=wallet, amount=prize_fen, reward_id=reward.id,
-                              member_id=reward.member_id)
-    await change_status(uow, reward, RewardStatus.ISSUED, "redeemed")
-
-
-async def _count_for_risk(tenant_id: int, member_id: str, reward: Reward) -> None:
-    if reward.status in (RewardStatus.ISSUED, RewardStatus.NEEDS_ATTENTION):
-        await lottery_risk.record_outcome(tenant_id, member_id, redeemed_fen=reward.amount, failed=False)
-    elif reward.status in (RewardStatus.NOT_WON, RewardStatus.FAILED):
-        await lottery_risk.record_outcome(tenant_id, member_id, redeemed_fen=None, failed=True)
-
-
 async def sync_ticket_reward(tenant_id: int, reward: Reward) -> Reward:
-    """Asks the gateway about a reward still PENDING or UNKNOWN.
+    """Asks the gateway about a reward still PENDING or UNKNOWN, by submitting the ticket again under a
+    new transaction number (seed §8.4). What that answer proves about the earlier attempts:
 
-    The ticket is submitted again under a new transaction number (seed §8.4): a redemption now, or 1307
-    naming one of this reward's transactions, is a success; a losing or foreign answer settles it too.
-    When the gateway refuses the resubmission for a passing reason (its own rate rules, say), its
-    redemption record decides instead (getPrize, seed §8.9): redeemed at our station is ours; no record
-    means the lost attempt never redeemed the ticket.
+    - redeemed now (1301/1302): none of them redeemed it, this one did: paid once;
+    - 1307: the transaction it names decides (lottery_outcomes: ours is paid once);
+    - not a winning ticket (1305): nobody can have redeemed it: NOT_WON;
+    - may have happened again: still UNKNOWN (this transaction joins the reward's, for the next 1307);
+    - any other refusal (a risk rule, a login refused, a request that never left) says nothing about
+      them, so the gateway's redemption record decides (getPrize, seed §8.9): redeemed at our station is
+      ours; at another station, not; no record (3202) means no attempt redeemed it, and the ticket is free.
     """
     if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
         return reward
@@ -259,11 +184,11 @@ async def sync_ticket_reward(tenant_id: int, reward: Reward) -> Reward:
     outcome = await gateway.redeem(station, transac_id=transac_id,
                                    user_id=gateway_user_id(tenant_id, reward.member_id),
                                    user_ip=SYNC_USER_IP, bar_code=bar_code)
-    if isinstance(outcome, Rejected) and outcome.retryable:
+    if _says_nothing_of_earlier_attempts(outcome):
         outcome = await _outcome_from_record(gateway, station, bar_code)
     settled, applied = await record_outcome(tenant_id, reward.id, outcome)
     if applied:
-        await _count_for_risk(tenant_id, reward.member_id, settled)
+        await count_for_risk(tenant_id, reward.member_id, settled)
     return settled
 
 
@@ -280,17 +205,28 @@ async def _next_transaction_number(reward_id: int) -> str:
     return number
 
 
+def _says_nothing_of_earlier_attempts(resubmission: Outcome) -> bool:
+    """A refusal of the resubmission that is neither a losing ticket nor a 1307 naming who redeemed it."""
+    if not isinstance(resubmission, Rejected) or resubmission.status is RewardStatus.NOT_WON:
+        return False
+    return not (resubmission.code == ALREADY_REDEEMED and resubmission.details.get("transacIdOrg"))
+
+
 async def _outcome_from_record(gateway: LotteryGateway, station: str, bar_code: str) -> Outcome:
     record = await gateway.prize_outcome(station, bar_code)
-    if isinstance(record, Rejected) and record.retryable:
-        return Unknown(f"the gateway would not answer about the ticket now ({record.code})")
     if isinstance(record, Accepted) and str(record.details.get("awardStation")) != station:
         return Rejected(code=ALREADY_REDEEMED, message="redeemed at another station", retryable=False,
                         details=record.details)
-    if isinstance(record, Rejected) and not record.retryable:
-        return Rejected(code=record.code, message="the gateway has no redemption of this ticket",
-                        retryable=False, details=record.details)
-    return record
+    if isinstance(record, Accepted):
+        # The record names no transaction: redeemed at our station while an attempt of ours went
+        # unanswered is taken as that attempt (the station's account serves this ledger alone).
+        return record
+    if isinstance(record, Rejected) and record.code == NO_REDEMPTION_RECORD:
+        return Rejected(code=record.code, message="the gateway has no redemption of this ticket", retryable=False,
+                        details=record.details)
+    # A login refused, an outage, a risk rule: the record was not read, so nothing is settled.
+    reason = record.reason if isinstance(record, Unknown) else f"{record.code} {record.message}"
+    return Unknown(f"the gateway would not say whether the ticket was redeemed ({reason})")
 
 
 def _check_bar_code(bar_code: str) -> str:

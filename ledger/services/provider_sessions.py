@@ -6,19 +6,26 @@ from ledger.domain.clock import now
 from ledger.persistence.provider_models import ProviderSession
 
 
-async def current_token(tenant_id: int, provider: str, station_id: str) -> str | None:
+async def current_token(tenant_id: int, provider: str, station_id: str, *, issuer: str) -> str | None:
+    """The station's token, if the host at `issuer` (the adapter's base URL) issued it; another host's is
+    never handed out, whatever the settings now say."""
     session = await ProviderSession.get_or_none(tenant_id=tenant_id, provider=provider, station_id=station_id)
-    return session.token if session else None
+    return session.token if session and session.issuer == issuer else None
 
 
-async def store_token(tenant_id: int, provider: str, station_id: str, token: str) -> None:
+async def store_token(tenant_id: int, provider: str, station_id: str, token: str, *, issuer: str) -> None:
     """Called under the station's lease, so no two instances store a token for one station at once."""
     updated = await ProviderSession.filter(tenant_id=tenant_id, provider=provider, station_id=station_id) \
-        .update(token=token, obtained_at=now())
+        .update(token=token, issuer=issuer, obtained_at=now())
     if not updated:
         await ProviderSession.create(tenant_id=tenant_id, provider=provider, station_id=station_id, token=token,
-                                     obtained_at=now())
+                                     issuer=issuer, obtained_at=now())
 
 
 async def forget_token(tenant_id: int, provider: str, station_id: str) -> None:
     await ProviderSession.filter(tenant_id=tenant_id, provider=provider, station_id=station_id).delete()
+
+
+async def forget_all(tenant_id: int, provider: str) -> int:
+    """Drops every session of the tenant's provider (it moved to another host); how many there were."""
+    return int(await ProviderSession.filter(tenant_id=tenant_id, provider=provider).delete())

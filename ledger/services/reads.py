@@ -3,6 +3,7 @@ token only that member's. A row outside the scope is indistinguishable from one 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -22,15 +23,24 @@ Row = TypeVar("Row")
 class Page(Generic[Row]):
     items: list[Row]
     has_next: bool
-    total: int
+    # Counts every row of the query (not only the page's) when called: a COUNT(*) is not free, so only
+    # a caller that shows the total pays for it.
+    count_all: Callable[[], Awaitable[int]]
 
 
 async def paginate(query: QuerySet[M], *, first: int, after: int | None, key: str = "id") -> Page[M]:
     """Keyset pagination in ascending `key` order: stable under concurrent inserts, unlike offsets."""
-    total = await query.count()
     window = query.filter(**{f"{key}__gt": after}) if after is not None else query
     rows = await window.order_by(key).limit(first + 1)
-    return Page(items=rows[:first], has_next=len(rows) > first, total=total)
+    return Page(items=rows[:first], has_next=len(rows) > first, count_all=lambda: query.count())
+
+
+async def by_ids(model: type[M], principal: Principal, ids: Iterable[int | None]) -> dict[int, M]:
+    """The tenant's rows of `model` with these ids, in one query: what a page's rows link to."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {row.pk: row for row in await model.filter(id__in=wanted, tenant_id=principal.tenant_id)}
 
 
 def campaigns(principal: Principal) -> QuerySet[Campaign]:

@@ -26,14 +26,16 @@ from ledger.persistence.models import Account, Reward, Transfer
 from ledger.persistence.red_packet_models import RedPacketActivity
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
 from ledger.ports import Rejected, Unknown
+from ledger.services import provider_links
 from ledger.services.accounts import member_wallet, provider_clearing_account
 from ledger.services.campaigns import find_campaign
 from ledger.services.red_packet_gateway import CLOCK_SLACK, PROVIDER, SOURCES, check_uid, gateway_for
-from ledger.services.red_packet_settling import record_state, release_if_long_unlisted
+from ledger.services.red_packet_settling import hold_if_long_unlisted, record_reference, record_state
 from ledger.services.rewards import change_status
 from ledger.services.transfers import create_transfer, resolve_pending
 
 GROUP_IN_FLIGHT_OWNER = f"{PROVIDER}:group-in-flight"
+GROUP_SEND_PREFIX = "group-send:"
 MAX_GROUPS = 20
 MAX_MEMBERS_PER_GROUP = 10_000
 MAX_LIST_PAGES = 100
@@ -119,18 +121,24 @@ async def split_group(tenant_id: int, gateway: Any, group_reward_id: int) -> Rew
                                   f"reading the platform failed ({type(exc).__name__}); the next refresh looks again")
     if packets is None:
         if group.status is RewardStatus.UNKNOWN:
-            return await release_if_long_unlisted(tenant_id, gateway, group, "send to this group")
+            return await hold_if_long_unlisted(tenant_id, gateway, group, "send to this group")
         return await record_state(tenant_id, group.id, None, None,
                                   "sent; the platform does not list the group send yet")
+    send_id, records = packets
     try:
-        await run_write(tenant_id, lambda uow: _split(uow, group.id, packets))
+        split = await run_write(tenant_id, lambda uow: _split(uow, group.id, send_id, records))
     except LedgerError as exc:  # more members than the cap, and the budget cannot cover the rest
         await record_state(tenant_id, group.id, None, RewardStatus.NEEDS_ATTENTION,
-                           f"{len(packets)} packets were sent but could not all be held: {exc.message}")
+                           f"{len(records)} packets were sent but could not all be held: {exc.message}")
+        return await Reward.get(id=group.id)
+    if not split:
+        return await record_state(tenant_id, group.id, None, None,
+                                  f"the platform's group send {send_id} was taken by another reward; the next "
+                                  "refresh looks again")
     return await Reward.get(id=group.id)
 
 
-async def _group_packets(tenant_id: int, gateway: Any, group: Reward) -> list[Any] | None:
+async def _group_packets(tenant_id: int, gateway: Any, group: Reward) -> tuple[str, list[Any]] | None:
     since = datetime.fromisoformat(group.details["sentAt"]) - CLOCK_SLACK
     cash_redpack_id = int(group.details["cashRedpackId"])
     summaries = (await gateway.list_group_sends(cash_redpack_id=cash_redpack_id, since=since)).records
@@ -138,9 +146,10 @@ async def _group_packets(tenant_id: int, gateway: Any, group: Reward) -> list[An
         raise Untraceable("the platform's group list does not name each send's id and group (the seed's rows "
                           "carry neither), so this send cannot be tied to its packets: its hold stays for a "
                           "person to settle")
-    linked = {str(r.provider_refs.get("groupSendId")) for r in
-              await Reward.filter(tenant_id=tenant_id, provider=PROVIDER, member_id="").exclude(id=group.id)}
-    mine = [s for s in summaries if str(s.wx_group_id) == group.details["groupId"] and str(s.id) not in linked]
+    linked = await provider_links.held_by_others(tenant_id, PROVIDER, (f"{GROUP_SEND_PREFIX}{s.id}" for s in summaries),
+                                                 group.id)
+    mine = [s for s in summaries
+            if str(s.wx_group_id) == group.details["groupId"] and f"{GROUP_SEND_PREFIX}{s.id}" not in linked]
     if not mine:
         return None
     send_id = str(sorted(mine, key=lambda s: str(s.sent_at or ""))[0].id)
@@ -151,19 +160,29 @@ async def _group_packets(tenant_id: int, gateway: Any, group: Reward) -> list[An
         packets += listed.records
         if not listed.has_next:
             break
-    await Reward.filter(id=group.id).update(provider_refs={**group.provider_refs, "groupSendId": send_id})
-    return packets
+    return send_id, packets
 
 
-async def _split(uow: UnitOfWork, group_id: int, packets: list[Any]) -> None:
+async def _split(uow: UnitOfWork, group_id: int, send_id: str, packets: list[Any]) -> bool:
+    """Links the group send to the group's reward and moves its hold to a reward per packet; False when
+    another group's reward holds that send. A packet another reward already holds (a personal send's
+    reward can list a group's packet of its member and activity) is that reward's to pay, not held twice."""
     group = await Reward.get(id=group_id)
     hold = await Transfer.get_or_none(reward_id=group.id, state=TransferState.PENDING).prefetch_related(
         "debit_account")
     if hold is None:
-        return  # split already
+        return True  # split already
+    if not await provider_links.take(group.tenant_id, PROVIDER, f"{GROUP_SEND_PREFIX}{send_id}",  # type: ignore[attr-defined]
+                                     group.id):
+        return False
+    group.provider_refs = {**group.provider_refs, "groupSendId": send_id}
     await resolve_pending(uow, hold, post_amount=None)
     activity_max = int(group.details["perMemberFen"])
+    held_elsewhere = 0
     for packet in packets:
+        if await provider_links.holder_of(group.tenant_id, PROVIDER, record_reference(packet.id)) is not None:  # type: ignore[attr-defined]
+            held_elsewhere += 1
+            continue
         member_id = check_uid(str(packet.uid))
         wallet = await member_wallet(group.tenant_id, member_id, "CNY")  # type: ignore[attr-defined]
         reward = await Reward.create(
@@ -172,10 +191,13 @@ async def _split(uow: UnitOfWork, group_id: int, packets: list[Any]) -> None:
             amount=activity_max, provider_refs={"recordId": str(packet.id)},
             details={**{k: v for k, v in group.details.items() if k != "groupSend"}, "groupSendOf": group.id},
         )
+        await provider_links.take(group.tenant_id, PROVIDER, record_reference(packet.id), reward.id)  # type: ignore[attr-defined]
         uow.emit("reward.created", reward_id=reward.id, member_id=member_id,
                  data={"status": reward.status.value, "kind": reward.kind.value, "provider": PROVIDER})
         await create_transfer(uow, debit=hold.debit_account, credit=wallet, amount=activity_max, pending=True,
                               reward_id=reward.id, member_id=member_id)
-    group.details = {**group.details, "members": len(packets), "reason": "split into member packets"}
-    await group.save(update_fields=["details"])
+    group.details = {**group.details, "members": len(packets), "reason": "split into member packets",
+                     **({"packetsHeldElsewhere": held_elsewhere} if held_elsewhere else {})}
+    await group.save(update_fields=["details", "provider_refs"])
     await change_status(uow, group, RewardStatus.VOIDED, f"split into {len(packets)} member packets")
+    return True

@@ -7,9 +7,9 @@ released), or failed / refunded (the hold is voided and the budget gets it back)
 
 The send endpoint takes no client key and answers only counts, so a retry must never send twice. A send
 the platform refused is FAILED at once; one whose answer may hide packets (lost, or a code no document
-explains) is UNKNOWN, and syncReward (refresh) finds each member's packet by listing, or releases the hold
-once none has been listed for a while (red_packet_settling.py); a send that went out is matched by listing
-at once. Nothing is ever resent on the ledger's own.
+explains) is UNKNOWN, and syncReward (refresh) finds each member's packet by listing, or hands it to a person
+with its hold kept once none has been listed for a while (red_packet_settling.py); a send that went out is
+matched by listing at once. Nothing is ever resent on the ledger's own.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from ledger.domain.statuses import FINAL_STATUSES, RewardKind, RewardStatus
 from ledger.persistence.models import Account, Reward
 from ledger.persistence.red_packet_models import RedPacketActivity, RedPacketType
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
+from ledger.services import provider_links
 from ledger.services.accounts import member_wallet
 from ledger.services.campaigns import find_campaign
 from ledger.services.red_packet_gateway import PROVIDER, SOURCES, check_uid, gateway_for
-from ledger.services.red_packet_settling import record_send_answer, record_state, settle_from_listing
+from ledger.services.red_packet_settling import record_reference, record_send_answer, record_state, settle_from_listing
 from ledger.services.transfers import create_transfer
 
 __all__ = ["PROVIDER", "define_activity", "refresh_red_packet", "resend_red_packet", "send_red_packets"]
@@ -99,6 +100,11 @@ async def _record_send(uow: UnitOfWork, tenant_id: int, activity: RedPacketActiv
                  "sentAt": now().isoformat(), **({"resendOf": resend_of.id} if resend_of else {})},
         provider_refs={"recordId": resend_of.provider_refs["recordId"]} if resend_of else {},
     )
+    if resend_of is not None:
+        # The resent packet is the same platform record, now paying this reward: the link moves with it, once.
+        reference = record_reference(resend_of.provider_refs["recordId"])
+        if not await provider_links.hand_over(tenant_id, PROVIDER, reference, resend_of.id, reward.id):
+            raise LedgerError(ErrorCode.INVALID_STATE, "this packet was already resent", field="rewardId")
     uow.emit("reward.created", reward_id=reward.id, campaign_id=campaign.id, member_id=member_id,
              data={"status": reward.status.value, "kind": reward.kind.value, "provider": PROVIDER})
     # A random packet's amount is known only once sent: hold its maximum, release the rest on claim.

@@ -11,9 +11,9 @@ from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.money import require_positive
 from ledger.domain.statuses import RewardKind, RewardStatus, TransferState, can_transition
-from ledger.persistence.models import Account, Reward, Transfer
+from ledger.persistence.models import Reward, Transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
-from ledger.services.accounts import member_wallet
+from ledger.services.accounts import lock_with_member_wallet
 from ledger.services.campaigns import check_expected_asset, find_campaign
 from ledger.services.transfers import create_transfer, resolve_pending
 
@@ -44,7 +44,12 @@ async def change_status(uow: UnitOfWork, reward: Reward, target: RewardStatus, r
     if not can_transition(current, target):
         raise LedgerError(ErrorCode.INVALID_STATE, f"a {current.value} reward cannot become {target.value}")
     reward.status = target
-    await reward.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if target is RewardStatus.NEEDS_ATTENTION and reason:
+        # Whoever hands a reward to a person says why, where the person looks first.
+        reward.attention_reason = reason
+        fields.append("attention_reason")
+    await reward.save(update_fields=fields)
     uow.emit(
         "reward.status_changed",
         reward_id=reward.id,
@@ -78,8 +83,8 @@ async def grant_reward(
     async def work(uow: UnitOfWork) -> tuple[dict, Reward]:
         campaign = await find_campaign(tenant_id, campaign_id)
         check_expected_asset(campaign, expected_asset)
-        budget = await Account.get(id=campaign.budget_account_id)  # type: ignore[attr-defined]
-        wallet = await member_wallet(tenant_id, member_id, campaign.asset)
+        budget_id: int = campaign.budget_account_id  # type: ignore[attr-defined]
+        budget, wallet = await lock_with_member_wallet(tenant_id, budget_id, member_id, campaign.asset)
         status = RewardStatus.PENDING if hold else RewardStatus.ISSUED
         reward = await Reward.create(
             tenant_id=tenant_id, kind=RewardKind.GRANT, status=status, campaign_id=campaign.id,
@@ -89,7 +94,7 @@ async def grant_reward(
                  data={"status": status.value, "amount": str(amount), "asset": campaign.asset})
         expires_at = now() + timedelta(seconds=hold_timeout_s) if hold_timeout_s else None
         await create_transfer(uow, debit=budget, credit=wallet, amount=amount, pending=hold,
-                              expires_at=expires_at, reward_id=reward.id, member_id=member_id)
+                              expires_at=expires_at, reward_id=reward.id, member_id=member_id, locked=True)
         return {"reward_id": reward.id}, reward
 
     return await run_idempotent_write(

@@ -63,14 +63,18 @@ async def create_transfer(
     reward_id: int | None = None,
     reverses_id: int | None = None,
     member_id: str | None = None,
+    locked: bool = False,
 ) -> Transfer:
+    """`locked`: the caller already holds both accounts' locks and passes the rows it read under them
+    (see accounts.lock_with_member_wallet), which saves reading them twice."""
     require_positive(amount)
     if debit.asset != credit.asset:
         raise LedgerError(ErrorCode.ASSET_MISMATCH, f"cannot move {debit.asset} into a {credit.asset} account")
     if debit.id == credit.id:
         raise LedgerError(ErrorCode.INVALID_INPUT, "a transfer needs two different accounts")
-    locked = await lock_accounts(debit.id, credit.id)
-    debit, credit = locked[debit.id], locked[credit.id]
+    if not locked:
+        rows = await lock_accounts(debit.id, credit.id)
+        debit, credit = rows[debit.id], rows[credit.id]
     _check_can_debit(debit, amount)
     _check_fits(debit, "debits", amount)
     _check_fits(credit, "credits", amount)
@@ -97,6 +101,7 @@ async def create_transfer(
         reward_id=reward_id,
         member_id=member_id,
         data={"amount": str(amount), "asset": transfer.asset},
+        account_ids=(debit.id, credit.id),
     )
     return transfer
 
@@ -113,9 +118,10 @@ async def resolve_pending(
     await lock_accounts(transfer.debit_account_id, transfer.credit_account_id)  # type: ignore[attr-defined]
     new_state = TransferState.VOIDED if post_amount is None else TransferState.POSTED
     posted = post_amount or 0
+    resolved_at = now()
     # Compare-and-set on the state: of two racing resolutions only one changes a row.
     changed = await Transfer.filter(id=transfer.id, state=TransferState.PENDING).update(
-        state=new_state, posted_amount=posted, resolved_at=now()
+        state=new_state, posted_amount=posted, resolved_at=resolved_at
     )
     if changed != 1:
         raise LedgerError(ErrorCode.INVALID_STATE, "this hold was already resolved")
@@ -126,13 +132,15 @@ async def resolve_pending(
     await Account.filter(id=transfer.credit_account_id).update(  # type: ignore[attr-defined]
         credits_pending=F("credits_pending") - held, credits_posted=F("credits_posted") + posted
     )
-    await transfer.refresh_from_db()
+    # What the compare-and-set wrote is all that changed: no need to read the row back.
+    transfer.state, transfer.posted_amount, transfer.resolved_at = new_state, posted, resolved_at
     uow.emit(
         "transfer.voided" if post_amount is None else "transfer.posted",
         transfer_id=transfer.id,
         reward_id=transfer.reward_id,  # type: ignore[attr-defined]
         member_id=member_id,
         data={"amount": str(posted), "held": str(held), "asset": transfer.asset},
+        account_ids=(transfer.debit_account_id, transfer.credit_account_id),  # type: ignore[attr-defined]
     )
     return transfer
 

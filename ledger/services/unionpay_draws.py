@@ -5,6 +5,12 @@ funds it. The `transNumber` comes from the tenant and the idempotency key, so a 
 lost answer, asks for the very same draw. Qualification values (mobile, card number, open id) and ID
 numbers are personal data: the ledger keeps them only sealed by the adapter (encrypted with the tenant's
 key, so the draw can be replayed), shows them masked, and compares requests by a digest of the sealed form.
+
+A draw whose answer was lost (UNKNOWN) is settled by sending it again only where the tenant's settings say
+UnionPay replays a transNumber; otherwise syncReward hands it to a person (NEEDS_ATTENTION) and sends
+nothing, since a second draw could use a second qualification. A refusal is FAILED either way; one that
+may pass later keeps `retryable` in the details, for the API to say so (the client tries again under a new
+idempotency key: nothing was drawn).
 """
 
 from __future__ import annotations
@@ -44,9 +50,14 @@ class DrawRequest:
 
 
 class DrawGateway(Protocol):
+    @property
+    def replays_same_trans_number(self) -> bool: ...
+
     def seal(self, value: str) -> str: ...
 
     async def draw(self, order: Any) -> Outcome: ...
+
+    async def query_status(self, reward: RewardSnapshot) -> Outcome: ...
 
 
 def trans_number_for(tenant_id: int, idempotency_key: str) -> str:
@@ -116,6 +127,9 @@ async def draw_lottery(tenant_id: int, request: DrawRequest, idempotency_key: st
 
 
 async def record_outcome(tenant_id: int, reward_id: int, outcome: Outcome) -> Reward:
+    """Records UnionPay's answer. A reward handed to a person (NEEDS_ATTENTION) still takes a definite one
+    (the draw's own answer arriving late is the truth about its transNumber); nothing moves a settled one."""
+
     async def work(uow: UnitOfWork) -> Reward:
         reward = await Reward.get(id=reward_id)
         if reward.status in FINAL_STATUSES or reward.status is RewardStatus.ISSUED:
@@ -125,10 +139,11 @@ async def record_outcome(tenant_id: int, reward_id: int, outcome: Outcome) -> Re
         elif isinstance(outcome, Accepted):
             await change_status(uow, reward, RewardStatus.NOT_WON, "no award")
         elif isinstance(outcome, Rejected):
-            reward.details = {**reward.details, "code": outcome.code, "message": outcome.message}
+            reward.details = {**reward.details, "code": outcome.code, "message": outcome.message,
+                              "retryable": outcome.retryable}
             await reward.save(update_fields=["details"])
             await change_status(uow, reward, outcome.status, f"unionpay {outcome.code}")
-        elif isinstance(outcome, Unknown) and reward.status is not RewardStatus.UNKNOWN:
+        elif isinstance(outcome, Unknown) and reward.status is RewardStatus.PENDING:
             await change_status(uow, reward, RewardStatus.UNKNOWN, outcome.reason)
         return reward
 
@@ -158,11 +173,34 @@ async def _pay(uow: UnitOfWork, reward: Reward, outcome: Accepted) -> None:
     await change_status(uow, reward, RewardStatus.ISSUED, "awarded")
 
 
+NOT_REPLAYED = ("UnionPay's answer to this draw was lost, and the tenant's replaySameTransNumber is off: "
+                "sending it again could draw a second time. Ask UnionPay what transNumber {trans} drew, then "
+                "settle the reward by hand.")
+
+
 async def sync_draw_reward(tenant_id: int, reward: Reward) -> Reward:
-    """Replays the same transNumber: the provider answers it with the original draw."""
+    """Sends the same transNumber again where UnionPay replays it (the original draw comes back, or the draw
+    is made now if the first never arrived); elsewhere hands the reward to a person and sends nothing."""
     if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
         return reward
-    gateway: Any = await _gateway(tenant_id)
+    gateway = await _gateway(tenant_id)
+    if not gateway.replays_same_trans_number:
+        return await _hand_to_a_person(tenant_id, reward.id, NOT_REPLAYED.format(
+            trans=reward.provider_refs.get("transNumber")))
     snapshot = RewardSnapshot(id=reward.id, tenant_id=tenant_id, member_id=reward.member_id, amount=reward.amount,
                               asset=reward.asset, provider_refs=reward.provider_refs, details=reward.details)
     return await record_outcome(tenant_id, reward.id, await gateway.query_status(snapshot))
+
+
+async def _hand_to_a_person(tenant_id: int, reward_id: int, reason: str) -> Reward:
+    async def work(uow: UnitOfWork) -> Reward:
+        reward = await Reward.filter(id=reward_id).select_for_update().get()
+        if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
+            return reward  # settled meanwhile
+        reward.attention_reason = reason
+        reward.details = {**reward.details, "attentionReason": reason}
+        await reward.save(update_fields=["attention_reason", "details"])
+        await change_status(uow, reward, RewardStatus.NEEDS_ATTENTION, reason)
+        return reward
+
+    return await run_write(tenant_id, work)

@@ -103,9 +103,10 @@ class AllinpayClient:
         orderId with identical bizContent with the original result (the same tranNo and coupons) and
         issues nothing more. So re-sending the bizContent stored in `reward.details["request"]` tells
         whether the first send was issued, refused or never arrived (then this send issues it, exactly
-        once). The stored order may also be `asdict()` of the CouponSendRequest (or of an order with its
-        fields). A stored order that is missing or unreadable is Unknown: sending anything else would be
-        a different order."""
+        once); a resend refused before the gateway read it says nothing of the first and is Unknown. The
+        stored order may also be `asdict()` of the CouponSendRequest (or of an order with its fields). A
+        stored order that is missing or unreadable is Unknown: sending anything else would be a different
+        order."""
         biz = _stored_order(reward.details.get("request"))
         if biz is None:
             return Unknown("the reward has no stored couponSend order to re-send")

@@ -22,6 +22,7 @@ only be refused again, and an unknown code says nothing we could rely on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -86,6 +87,25 @@ DUPLICATE_ORDER = CodeInfo(
     kind=AnswerKind.MAY_HAVE_HAPPENED,
     reason="an order under this orderId exists at the gateway and may have issued coupons")
 
+# A code 3 names its reason only in msg, in Chinese. These are the reasons the sandbox gives, following the
+# rules the seed states (sandbox_coupons.py); the real gateway's wording is not public, so a msg not listed
+# here keeps the code's own meaning. (pattern matched against the whole msg, English with the groups filled)
+_REFUSAL_REASONS: list[tuple[str, str]] = [
+    (DUPLICATE_ORDER_MSG, "this orderId is already used with other content"),
+    (r"shopId和shopCode必输一项", "shopId or shopCode is required"),
+    (r"券类型错误.*", "wrong couponType (1 electronic, 2 paper)"),
+    (r"sourceType存在时sourceValue必填", "sourceValue is required with sourceType"),
+    (r"券模板不存在", "coupon template does not exist"),
+    (r"券库存不足", "not enough coupons in stock"),
+    (r"idType存在时memberId必填", "memberId is required with idType"),
+    (r"memberId须与idType同时输入", "memberId needs idType"),
+    (r"会员账号类型错误.*", "wrong idType (1 mobile, 2 member card, 3 openid, 5 external ID)"),
+    (r"发券数量必须为正整数", "num must be a positive whole number"),
+    (r"单次发券数量不能超过(\d+)", "at most {0} coupons per order"),
+    (r"缺少必填参数(\S+)", "required parameter {0} is missing"),
+    (r"参数(\S+)格式错误", "parameter {0} is malformed"),
+]
+
 _UNKNOWN_REASON = "not explained by the seed (its table 4.1 is not public): the order may have been issued"
 _NAMED_BY_SETTINGS = "named by the tenant's refusedBeforeProcessingCodes: refused before the order is read"
 _NOT_NAMED_BY_SETTINGS = "left out of the tenant's refusedBeforeProcessingCodes: the order may have been issued"
@@ -132,3 +152,20 @@ def classify(code: int, msg: str, refused_before_processing: frozenset[int] = RE
 
 def is_success(code: int | str) -> bool:
     return str(code).strip() == str(SUCCESS)
+
+
+def refusal_reason_en(msg: str) -> str | None:
+    """The English of a code 3's msg (its reason), or None when the table does not know the wording."""
+    text = msg.strip()
+    for pattern, english in _REFUSAL_REASONS:
+        found = re.fullmatch(pattern, text)
+        if found:
+            return english.format(*found.groups())
+    return None
+
+
+def meaning_en(code: int | str, msg: str = "") -> str:
+    """An answer in English: a code 3's reason when its msg is known, else what the code itself means."""
+    if str(code).strip() == str(BUSINESS_FAILURE):
+        return refusal_reason_en(msg) or describe(code).meaning_en
+    return describe(code).meaning_en

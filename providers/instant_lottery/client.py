@@ -1,19 +1,20 @@
 """The instant-lottery gateway adapter: station login, signed calls and the gateway's flows.
 
 Every call for a station runs under that station's lease (one call in flight per station, across
-instances, seed §7) and with that station's shared session token; a `1021`, `27` or `28` answer logs the
-station in again and repeats the call once. Repeats beyond that happen only where the code table says
-repeating is safe, or when the request never left this machine.
+instances, seed §7) and with that station's shared session token; an answer refusing the token (`1021`,
+`27`, `28`, `16`, `17`, `1016`: codes.RELOGIN_CODES) drops it, logs the station in again and repeats the
+call once. Repeats beyond that happen only where the code table says repeating is safe, or when the
+request never left this machine. Reading the query answers is answers.py's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -23,6 +24,17 @@ from ledger.services import provider_sessions
 from ledger.services.station_lease import station_lease
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
 from providers.instant_lottery import codes
+from providers.instant_lottery.answers import (
+    AnswerUnreadable,
+    AwardDetail,
+    AwardSummary,
+    PrizeRecord,
+    StationCounter,
+    award_details,
+    award_summaries,
+    prize_record,
+    station_counter,
+)
 from providers.instant_lottery.settings import PROVIDER, LotterySettings, Station
 from providers.instant_lottery.signing import beijing_timestamp
 from providers.instant_lottery.wire import (
@@ -31,7 +43,6 @@ from providers.instant_lottery.wire import (
     parse_reply,
     redemption_outcome,
     request_form,
-    yuan_to_fen,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +53,7 @@ MAX_SAFE_RETRIES = 2
 RETRY_NOW_CODES = frozenset({"1005"})
 RETRY_BACKOFF_S = 0.2
 LEASE_WAIT_S = 60.0
+Read = TypeVar("Read")
 
 
 class GatewayError(Exception):
@@ -66,20 +78,6 @@ class ReportKind(StrEnum):
     BALANCE = "BALANCE"
     TRACE = "TRACE"
     AWARD = "AWARD"
-
-
-@dataclass(frozen=True)
-class PrizeRecord:
-    level: int | None
-    prize_fen: int
-    station_id: str
-    award_time: str
-
-
-@dataclass(frozen=True)
-class StationCounter:
-    tickets: int
-    amount_fen: int
 
 
 class InstantLotteryClient:
@@ -117,18 +115,10 @@ class InstantLotteryClient:
         reply = await self._call(station_id, "getPrize", {"barCode": bar_code})
         if reply.ret == codes.NO_REDEMPTION_RECORD:
             return None
-        self._require_success(reply)
-        prize = yuan_to_fen(reply.get("prize"))
-        if prize is None:
-            raise GatewayUnavailable("getPrize answered without a readable prize")
-        level = reply.get("level")
-        return PrizeRecord(level=int(level) if str(level).isdigit() else None, prize_fen=prize,
-                           station_id=str(reply.get("stationId", "")), award_time=str(reply.get("awardTime", "")))
+        return _read(prize_record, self._require_success(reply))
 
     async def counter(self, station_id: str) -> StationCounter:
-        reply = self._require_success(await self._call(station_id, "getCount", {}))
-        return StationCounter(tickets=int(reply.get("tickets") or 0),
-                              amount_fen=yuan_to_fen(reply.get("amount") or 0) or 0)
+        return _read(station_counter, self._require_success(await self._call(station_id, "getCount", {})))
 
     async def reset_counter(self, station_id: str) -> StationCounter:
         self._require_success(await self._call(station_id, "resetCount", {}))
@@ -151,11 +141,15 @@ class InstantLotteryClient:
         reply = self._require_success(await self._call(station_id, f"report.{kind.value.lower()}", business))
         return str(reply.get("report") or "")
 
-    async def award_summary(self, station_id: str, begin: datetime, end: datetime) -> list[dict[str, Any]]:
-        return await self._rows(station_id, "awardSummary", begin, end)
+    async def award_summary(self, station_id: str, begin: datetime, end: datetime, *, game_no: str = "00000",
+                            batch_no: str = "00000") -> list[AwardSummary]:
+        """The station's redemption totals in [begin, end] (seed §8.8.1: a month of history at most)."""
+        return _read(award_summaries, await self._feed(station_id, "awardSummary", begin, end, game_no, batch_no))
 
-    async def award_detail(self, station_id: str, begin: datetime, end: datetime) -> list[dict[str, Any]]:
-        return await self._rows(station_id, "awardDetail", begin, end)
+    async def award_detail(self, station_id: str, begin: datetime, end: datetime, *, game_no: str = "00000",
+                           batch_no: str = "00000") -> list[AwardDetail]:
+        """Every ticket redeemed at the station in [begin, end] (seed §8.8.2: at most one day)."""
+        return _read(award_details, await self._feed(station_id, "awardDetail", begin, end, game_no, batch_no))
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         """The port's flow: what the gateway's record says of a redeemed ticket."""
@@ -178,12 +172,11 @@ class InstantLotteryClient:
 
     # --- the call machinery ----------------------------------------------------------------------
 
-    async def _rows(self, station_id: str, flow: str, begin: datetime, end: datetime) -> list[dict[str, Any]]:
-        business = {"gameNo": "00000", "batchNo": "00000", "beginTime": beijing_timestamp(begin),
+    async def _feed(self, station_id: str, flow: str, begin: datetime, end: datetime, game_no: str,
+                    batch_no: str) -> GatewayReply:
+        business = {"gameNo": game_no, "batchNo": batch_no, "beginTime": beijing_timestamp(begin),
                     "endTime": beijing_timestamp(end)}
-        reply = self._require_success(await self._call(station_id, flow, business))
-        rows = reply.get("rows", [])
-        return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+        return self._require_success(await self._call(station_id, flow, business))
 
     def _require_success(self, reply: GatewayReply) -> GatewayReply:
         if not reply.success or reply.ret not in codes.SUCCESS_CODES:
@@ -194,13 +187,18 @@ class InstantLotteryClient:
         station = self.station(station_id)
         async with station_lease(self.tenant_id, PROVIDER, station.station_id,
                                  ttl_s=self.settings.lease_ttl_s, wait_s=LEASE_WAIT_S):
-            token = await provider_sessions.current_token(self.tenant_id, PROVIDER, station.station_id)
+            token = await provider_sessions.current_token(self.tenant_id, PROVIDER, station.station_id,
+                                                          issuer=self.settings.base_url)
             if token is None:
                 token = await self._login(station)
             reply = await self._send_with_retries(flow, business, token)
             if reply.ret in codes.RELOGIN_CODES:
+                # The token is dead: drop it first, so that a login that fails too leaves none to reuse.
+                await provider_sessions.forget_token(self.tenant_id, PROVIDER, station.station_id)
                 token = await self._login(station)
                 reply = await self._send_with_retries(flow, business, token)
+                if reply.ret in codes.RELOGIN_CODES:  # refused again: the next call starts from a new login
+                    await provider_sessions.forget_token(self.tenant_id, PROVIDER, station.station_id)
             return reply
 
     async def _login(self, station: Station) -> str:
@@ -211,7 +209,8 @@ class InstantLotteryClient:
         if reply.ret not in codes.SUCCESS_CODES or not token:
             await provider_sessions.forget_token(self.tenant_id, PROVIDER, station.station_id)
             raise GatewayError(reply.ret, reply.msg or codes.describe(reply.ret).meaning_en)
-        await provider_sessions.store_token(self.tenant_id, PROVIDER, station.station_id, str(token))
+        await provider_sessions.store_token(self.tenant_id, PROVIDER, station.station_id, str(token),
+                                            issuer=self.settings.base_url)
         return str(token)
 
     async def _send_with_retries(self, flow: str, business: dict[str, Any], token: str | None) -> GatewayReply:
@@ -243,3 +242,11 @@ class InstantLotteryClient:
             raise GatewayUnavailable(f"{flow}: the answer is not the gateway's envelope "
                                      f"(HTTP {response.status_code})")
         return reply
+
+
+def _read(read: Callable[[GatewayReply], Read], reply: GatewayReply) -> Read:
+    """An answer read by `read`; one in a shape the seed does not document is no usable answer."""
+    try:
+        return read(reply)
+    except AnswerUnreadable as exc:
+        raise GatewayUnavailable(str(exc)) from exc

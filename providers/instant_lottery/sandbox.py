@@ -2,7 +2,9 @@
 
 It serves the seed's paths, checks the envelope (app_key, v, timestamp window, signature, param_json) and
 the token, serialises calls per station (seed §7), enforces the risk rules (seed §6), keeps tickets and
-redemptions in memory, and can be steered through `/_control/...` (see sandbox_control.py).
+redemptions in memory, and can be steered through `/_control/...` (see sandbox_control.py). A fault
+`{"mode": "code", "code": "1002", "commit": true}` makes the next call (any route) answer that code, after
+doing its work when `commit` is true (a redemption is then kept, as a real gateway may keep it).
 
     create_sandbox_app()  # then POST /_control/tickets, /proxy/station/login, /proxy/validate/thirdAward ...
 """
@@ -15,7 +17,7 @@ import json
 from litestar import Litestar, Request, Response, post
 from litestar.handlers import HTTPRouteHandler
 
-from providers.instant_lottery.sandbox_calls import BadParams, GatewayCall, Operation, Reply, refusal
+from providers.instant_lottery.sandbox_calls import BadParams, GatewayCall, Operation, Reply, code_reply, refusal
 from providers.instant_lottery.sandbox_control import control_routes
 from providers.instant_lottery.sandbox_envelope import check_envelope, form_readings
 from providers.instant_lottery.sandbox_queries import award_detail, award_summary, get_count, get_prize, reset_count
@@ -68,10 +70,15 @@ async def answer_gateway_call(state: SandboxState, request: Request, operation: 
     state.calls += 1
 
     async def work(_: Fault | None) -> bytes:
-        reply = await _process(state, await request.body(), operation, needs_session=needs_session)
-        return json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
+        return _encoded(await _process(state, await request.body(), operation, needs_session=needs_session))
 
-    return await answer_with_fault(state.take_fault(), work, media_type=JSON)  # only drop_after_commit works
+    # Mode "code" answers the gateway's envelope with that code; with commit, after doing the call's work.
+    return await answer_with_fault(state.take_fault(), work, media_type=JSON,
+                                   code_answer=lambda code: _encoded(code_reply(code)))
+
+
+def _encoded(reply: Reply) -> bytes:
+    return json.dumps(reply.as_json(), ensure_ascii=False).encode("utf-8")
 
 
 async def _process(state: SandboxState, body: bytes, operation: Operation, *, needs_session: bool) -> Reply:

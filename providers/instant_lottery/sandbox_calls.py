@@ -12,23 +12,34 @@ from providers.instant_lottery.sandbox_state import SandboxState, Session
 
 @dataclass(frozen=True)
 class Reply:
-    """The gateway's answer: `{"success", "ret", "msg", "content"}`; msg comes from the code table."""
+    """The gateway's answer: `{"success", "ret", "msg", "content"}`; msg comes from the code table. content
+    is an object, or a list of objects for a feed with one row per ticket (awardDetail)."""
 
     ret: str
     success: bool = False
-    content: dict[str, Any] = field(default_factory=dict)
+    content: dict[str, Any] | list[dict[str, Any]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"success": self.success, "ret": self.ret, "msg": codes.describe(self.ret).meaning_zh,
                 "content": self.content}
 
 
-def ok(content: dict[str, Any] | None = None) -> Reply:
-    return Reply(ret="10000", success=True, content=content or {})
+def ok(content: dict[str, Any] | list[dict[str, Any]] | None = None) -> Reply:
+    return Reply(ret="10000", success=True, content=content if content is not None else {})
 
 
 def refusal(ret: str, content: dict[str, Any] | None = None) -> Reply:
     return Reply(ret=ret, success=False, content=content or {})
+
+
+# The codes the seed answers with success=true (§5.3 10000, §8.4 1301/1302/1307; 1101 as clients see it).
+_SUCCESS_CODES = codes.SUCCESS_CODES | codes.REDEEMED | {codes.ALREADY_REDEEMED}
+
+
+def code_reply(code: str) -> Reply:
+    """Any code as the gateway answers it when it says no more (the `{"mode": "code"}` fault): the seed's
+    envelope with `content` {} ("如果没有请使用{}", §8)."""
+    return Reply(ret=code, success=code in _SUCCESS_CODES)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The sandbox's read-side calls: the clerk's subtotal (seed §8.5, §8.6), a ticket's prize (§8.9) and the
-reconciliation feeds awardSummary and awardDetail (§8.8)."""
+reconciliation feeds awardSummary and awardDetail (§8.8), each answered field for field as the seed prints
+it (tests/fixtures/seeds/instant-lottery/)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,35 +44,32 @@ def get_prize(state: SandboxState, call: GatewayCall) -> Reply:
 
 
 def award_summary(state: SandboxState, call: GatewayCall) -> Reply:
-    """Tickets and yuan redeemed at the caller's station per game and batch. The seed types every field
-    of §8.8 as String, so the counts are sent as strings."""
+    """The tickets and yuan redeemed at the caller's station for the asked game and batch ("00000": all),
+    as the one object §8.8.1 prints (gameNo, batchNo, tickets, amount). The seed types every field of §8.8
+    as String, so the counts are sent as strings."""
     chosen = _reconciliation_range(call.params, SUMMARY_RANGE)
     if chosen is None:
         return refusal(SUMMARY_FAILED)
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for redemption in _station_redemptions(state, call, *chosen):
-        total = totals[(redemption.identity.game_no, redemption.identity.batch_no)]
-        total[0] += 1
-        total[1] += redemption.prize_fen // 100
-    rows = [{"gameNo": game_no, "batchNo": batch_no, "tickets": str(tickets), "amount": str(amount)}
-            for (game_no, batch_no), (tickets, amount) in sorted(totals.items())]
-    return ok({"rows": rows})
+    game_no, batch_no = chosen[0], chosen[1]
+    redeemed = list(_station_redemptions(state, call, *chosen))
+    return ok({"gameNo": game_no, "batchNo": batch_no, "tickets": str(len(redeemed)),
+               "amount": str(sum(redemption.prize_fen // 100 for redemption in redeemed))})
 
 
 def award_detail(state: SandboxState, call: GatewayCall) -> Reply:
-    """One row per ticket redeemed at the caller's station in a range of at most a day."""
+    """One object per ticket redeemed at the caller's station in a range of at most a day, each with
+    exactly §8.8.2's fields, listed directly in `content`."""
     chosen = _reconciliation_range(call.params, DETAIL_RANGE)
     if chosen is None:
         return refusal(DETAIL_FAILED)
-    rows = [_detail_row(redemption) for redemption in _station_redemptions(state, call, *chosen)]
-    return ok({"rows": rows})
+    return ok([_detail_row(redemption) for redemption in _station_redemptions(state, call, *chosen)])
 
 
 def _detail_row(redemption: Redemption) -> dict[str, Any]:
     identity = redemption.identity
     return {"gameNo": identity.game_no, "batchNo": identity.batch_no, "packNo": identity.pack_no,
             "ticketNo": identity.ticket_in_pack, "transacId": redemption.transac_id,
-            "time": beijing_timestamp(redemption.time), "prize": str(redemption.prize_fen // 100)}
+            "time": beijing_timestamp(redemption.time)}
 
 
 def _reconciliation_range(params: dict[str, Any], longest: timedelta

@@ -158,9 +158,11 @@ def _redeem(state: SandboxState, session: Session, ticket: Ticket, request: Awar
 def _already_redeemed(state: SandboxState, session: Session, ticket: Ticket, first: Redemption, transac_id: str
                       ) -> Reply:
     counter = state.counter(session.station_id, session.clerk_id)
-    content = {
-        **_ticket_info(ticket, transac_id),
+    ticket_info = _ticket_info(ticket, transac_id)
+    content = {  # in §8.4's order: transacId, transacIdOrg, then the ticket
+        "transacId": ticket_info.pop("transacId"),
         "transacIdOrg": first.transac_id,
+        **ticket_info,
         "level": first.level,
         "prize": first.prize_fen // 100,
         "balance": state.stations[session.station_id].balance_yuan,

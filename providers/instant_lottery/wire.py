@@ -2,8 +2,11 @@
 
 Requests: form fields `app_key, access_token, timestamp, format, v, sign_method, sign, param_json`, with
 the business parameters as the JSON string `param_json`. Answers: `{success, ret, msg, content}`, where
-`content` may arrive as an object or as a JSON-encoded string, and field names are not consistently
-cased (the seed's own `Amoutticket`, `AmountPrize`), so they are read case-insensitively.
+`content` may arrive as an object, a list of objects (a feed's rows) or either one JSON-encoded as a string
+(§3.1 types it String), and field names are not consistently cased (the seed's own `Amoutticket`,
+`AmountPrize`), so they are read case-insensitively.
+
+A thirdAward answer is sorted by its code's kind (codes.py): redeemed, refused, or may have happened.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ class GatewayReply:
     success: bool
     ret: str
     msg: str
-    content: dict[str, Any] = field(default_factory=dict)
+    content: dict[str, Any] = field(default_factory=dict)  # {} when content is a list
+    rows: tuple[Any, ...] | None = None  # content, when it is a list (a feed's rows)
 
     def get(self, name: str, default: Any = None) -> Any:
         """A content field by name, ignoring case."""
@@ -73,13 +77,12 @@ def parse_reply(status_code: int, body: bytes) -> GatewayReply | None:
             content = json.loads(content) if content.strip() else {}
         except ValueError:
             return None
-    if isinstance(content, list):
-        content = {"rows": content}
-    if not isinstance(content, dict):
+    rows = tuple(content) if isinstance(content, list) else None
+    if rows is None and not isinstance(content, dict):
         return None
     success = data.get("success")
     return GatewayReply(success=success is True or str(success).lower() == "true", ret=str(data["ret"]),
-                        msg=str(data.get("msg", "")), content=content)
+                        msg=str(data.get("msg", "")), content={} if rows is not None else content, rows=rows)
 
 
 def yuan_to_fen(value: Any) -> int | None:
@@ -101,8 +104,11 @@ def _ticket_details(reply: GatewayReply) -> dict[str, Any]:
 
 
 def redemption_outcome(reply: GatewayReply, transac_id: str) -> Outcome:
-    """What a thirdAward answer means for the reward. 1307 (already redeemed) is returned as a refusal
-    carrying `transacIdOrg`: only the ledger knows whether that earlier transaction was its own."""
+    """What a thirdAward answer means for the reward, by its code's kind (codes.py).
+
+    1307 (already redeemed) is returned as a refusal carrying `transacIdOrg`: only the ledger knows whether
+    that earlier transaction was its own. Success with any other code, a code that may have redeemed the
+    ticket and a code the seed does not list are all Unknown: the ticket stays held until sync settles it."""
     if reply.ret in codes.REDEEMED and reply.success:
         prize_fen = yuan_to_fen(reply.get("prize"))
         if prize_fen is None:
@@ -110,16 +116,12 @@ def redemption_outcome(reply: GatewayReply, transac_id: str) -> Outcome:
         return Accepted(status=RewardStatus.ISSUED, amount=prize_fen,
                         refs={"transacId": transac_id, "ticketNo": reply.get("ticketNo")},
                         details=_ticket_details(reply))
+    info = codes.describe(reply.ret)
     if reply.ret == codes.ALREADY_REDEEMED:
         details = {**_ticket_details(reply), "prizeFen": yuan_to_fen(reply.get("prize"))}
-        return Rejected(code=reply.ret, message=codes.describe(reply.ret).meaning_en, retryable=False,
-                        details=details)
-    if reply.ret == codes.NOT_WINNING:
-        return Rejected(code=reply.ret, message=codes.describe(reply.ret).meaning_en, retryable=False,
-                        status=RewardStatus.NOT_WON, details=_ticket_details(reply))
-    info = codes.describe(reply.ret)
-    if info.table == "unknown" or reply.success:
-        # A code we do not know, or "success" with a code that is not a redemption: never a success.
-        return Unknown(f"unrecognised answer ret={reply.ret}")
-    return Rejected(code=reply.ret, message=info.meaning_en, retryable=info.retry_safe,
+        return Rejected(code=reply.ret, message=info.meaning_en, retryable=False, details=details)
+    if info.kind is not codes.AnswerKind.REFUSED or reply.success:
+        return Unknown(f"the gateway answered {info.code or '(no code)'} ({info.meaning_en}): {info.reason}")
+    status = RewardStatus.NOT_WON if reply.ret == codes.NOT_WINNING else RewardStatus.FAILED
+    return Rejected(code=reply.ret, message=info.meaning_en, retryable=info.retry_safe, status=status,
                     details=_ticket_details(reply))

@@ -91,7 +91,7 @@ class RedPacketClient:
     @property
     def unlisted_release(self) -> timedelta:
         """How long after a send whose answer may hide packets the platform may take to list them; after
-        that, a member with no listed packet got none (`unlistedSendReleaseSeconds`)."""
+        that, a member with no listed packet is a question for a person (`unlistedSendReleaseSeconds`)."""
         return timedelta(seconds=self.settings.unlisted_release_s)
 
     # --- sending: one call each, never repeated here ----------------------------------------------
@@ -115,7 +115,7 @@ class RedPacketClient:
             reply = await self._transport.call("resend", RESEND, resend_body(self.settings.shop_id, record_id))
         except PlatformUnreadable as exc:
             return Unknown(str(exc))
-        return resend_outcome(reply, record_id)
+        return resend_outcome(reply, record_id, self.settings.refused_errcodes)
 
     async def scan_send(self, *, cash_redpack_id: int, open_id: str) -> RedPacketRecord | Rejected | Unknown:
         """扫码派送 to the member with this WeChat openid; answers the record it made."""
@@ -124,7 +124,7 @@ class RedPacketClient:
             reply = await self._transport.call("scanSend", SCAN_SEND, body)
         except PlatformUnreadable as exc:
             return Unknown(str(exc))
-        return scanned_record(reply)
+        return scanned_record(reply, self.settings.refused_errcodes)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -216,7 +216,7 @@ class RedPacketClient:
             reply = await self._transport.call(flow, path, body)
         except PlatformUnreadable as exc:
             return Unknown(str(exc))
-        return send_answer(reply)
+        return send_answer(reply, self.settings.refused_errcodes)
 
     async def _sends_page(self, filters: SendsFilter, page: int, page_size: int, sort: dict[str, str]
                           ) -> RecordPage[RedPacketRecord]:

@@ -150,6 +150,9 @@ def _table(kind: str, rows: list[tuple[str, str, str, bool, str, AnswerKind, str
 
 ERRCODES: dict[str, CodeInfo] = _table("errcode", _ERRCODES)
 FAIL_CODES: dict[str, CodeInfo] = _table("fail_code", _FAIL_CODES)
+# The errcodes that refuse a call before anything happened, unless a tenant names its platform's own
+# (settings `refusedErrcodes`, for a platform whose code page it has).
+REFUSED_ERRCODES = frozenset(code for code, info in ERRCODES.items() if info.answer_kind is REFUSED)
 
 
 def normalise_errcode(value: object) -> str:
@@ -163,6 +166,17 @@ def describe_errcode(code: str) -> CodeInfo:
     code = normalise_errcode(code)
     return ERRCODES.get(code) or CodeInfo(code=code, kind="unknown", meaning_zh="未知错误码",
                                           meaning_en=f"unknown errcode {code}", retry_safe=False, source="none")
+
+
+def errcode_kind(code: str, refused: frozenset[str] = REFUSED_ERRCODES) -> tuple[AnswerKind, str]:
+    """The kind of an answer with this errcode, and why: 0 is done, a code in `refused` (the tenant's, or
+    REFUSED_ERRCODES) refused, any other may have happened."""
+    info = describe_errcode(code)
+    if info.code == OK:
+        return DONE, info.why
+    if info.code in refused:
+        return REFUSED, info.why if info.answer_kind is REFUSED else "the tenant's settings name it a refusal"
+    return MAYBE, info.why if info.answer_kind is MAYBE else "the tenant's settings do not name it a refusal"
 
 
 def describe_fail_code(code: str) -> CodeInfo:

@@ -2,7 +2,10 @@
 
 The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
 {"baseUrl", "projectKey", "shopId", "apiPrefix"?, "authMode"?, "appSignKey"?, "authorType"?,
-"defaultSource"?, "unlistedSendReleaseSeconds"?, "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+"defaultSource"?, "unlistedSendReleaseSeconds"?, "refusedErrcodes"?, "connectTimeoutSeconds"?,
+"readTimeoutSeconds"?}. `refusedErrcodes` ([int, ...]) names the errcodes that refuse a call before
+anything happens (the reward fails, its hold is released); every other non-zero errcode may hide packets.
+Absent: PROTOCOLS.md §4's 40001, 40004 and 50001 (codes.py), since the platform's code page is not public.
 
 PROTOCOLS.md §4: every call is `POST {baseUrl}{apiPrefix}{path}?db=<projectKey>` with a JSON body. The
 `db` project key picks the tenant's database on the platform and is all that stands between a caller and
@@ -18,20 +21,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from providers.http import Timeouts
+from providers.red_packet.codes import OK, REFUSED_ERRCODES
 from providers.settings import SettingsInvalid, masked_copy, require_text, timeouts_from
 
 PROVIDER = "red-packet"
 SECRET_FIELDS = ("projectKey", "appSignKey")
 # The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
 SETTING_KEYS = frozenset({"projectKey", "shopId", "apiPrefix", "authMode", "appSignKey", "authorType",
-                          "defaultSource", "unlistedSendReleaseSeconds"})
+                          "defaultSource", "unlistedSendReleaseSeconds", "refusedErrcodes"})
 AUTH_MODES = ("none", "appSign")
 DEFAULT_API_PREFIX = "/v1"  # the observed helper calls {prefix}/v1{path} (PROTOCOLS.md §4)
 DEFAULT_AUTHOR_TYPE = "MD5"  # ASSUMPTION: the value of AuthorType is not public
 MAX_INT11 = 2_147_483_647  # the seed's Integer(11) ids are MySQL INT columns
-# A send whose answer may hide packets (lost, or a code no document explains) is released as "nothing made"
-# only when the platform still lists no packet this long after it: the seed does not say how soon a
-# packet is listed, so the default leaves a platform working through a slow send a quarter of an hour.
+# A send whose answer may hide packets (lost, or a code no document explains) is handed to a person
+# (NEEDS_ATTENTION, its hold kept) when the platform still lists no packet this long after it: the seed
+# does not say how soon a packet is listed, so the default leaves a slow send a quarter of an hour.
 DEFAULT_UNLISTED_RELEASE_S = 900
 UNLISTED_RELEASE_RANGE_S = (60, 7 * 24 * 3600)
 
@@ -74,6 +78,7 @@ class RedPacketSettings:
     default_source: Source
     timeouts: Timeouts
     unlisted_release_s: float = DEFAULT_UNLISTED_RELEASE_S
+    refused_errcodes: frozenset[str] = REFUSED_ERRCODES
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + self.api_prefix + path
@@ -109,6 +114,7 @@ def parse_settings(raw: dict[str, Any]) -> RedPacketSettings:
         default_source=default_source,
         timeouts=timeouts_from(raw),
         unlisted_release_s=_unlisted_release(raw.get("unlistedSendReleaseSeconds", DEFAULT_UNLISTED_RELEASE_S)),
+        refused_errcodes=_refused_errcodes(raw.get("refusedErrcodes")),
     )
 
 
@@ -130,6 +136,17 @@ def _unlisted_release(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         raise SettingsInvalid("unlistedSendReleaseSeconds", f"a number of seconds from {low} to {high}")
     return float(value)
+
+
+def _refused_errcodes(value: Any) -> frozenset[str]:
+    """Up to 50 whole numbers other than 0 (success); absent (null) means codes.REFUSED_ERRCODES."""
+    if value is None:
+        return REFUSED_ERRCODES
+    if not isinstance(value, list) or len(value) > 50 or not all(
+            isinstance(code, int) and not isinstance(code, bool) and str(code) != OK and abs(code) < 10**9
+            for code in value):
+        raise SettingsInvalid("refusedErrcodes", "a list of up to 50 errcodes (whole numbers other than 0)")
+    return frozenset(str(code) for code in value)
 
 
 def _shop_id(value: Any) -> int:

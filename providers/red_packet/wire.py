@@ -65,12 +65,13 @@ def parse_reply(status_code: int, body: bytes) -> PlatformReply | None:
                          data=data.get("data"), page=data.get("page"))
 
 
-def refusal(reply: PlatformReply) -> Rejected | Unknown:
-    """A non-zero errcode, by its kind in codes.ERRCODES: a refusal when the platform did nothing, Unknown
-    when packets may exist (every code no document explains)."""
+def refusal(reply: PlatformReply, refused: frozenset[str] = codes.REFUSED_ERRCODES) -> Rejected | Unknown:
+    """A non-zero errcode, by its kind (codes.errcode_kind): a refusal when the platform did nothing (a
+    code in `refused`), Unknown when packets may exist (every code no document explains)."""
+    kind, why = codes.errcode_kind(reply.errcode, refused)
+    if kind is not codes.AnswerKind.REFUSED:
+        return Unknown(f"errcode {reply.errcode}: {why}")
     info = codes.describe_errcode(reply.errcode)
-    if info.answer_kind is not codes.AnswerKind.REFUSED:
-        return Unknown(f"errcode {reply.errcode}: {info.why}")
     return Rejected(code=info.code, message=info.meaning_en, retryable=info.retry_safe,
                     details={"errmsg": reply.errmsg})
 
@@ -83,19 +84,20 @@ def _counts(reply: PlatformReply) -> tuple[int, int] | None:
     return send, success
 
 
-def send_answer(reply: PlatformReply) -> SendAnswer | Unknown:
+def send_answer(reply: PlatformReply, refused: frozenset[str] = codes.REFUSED_ERRCODES) -> SendAnswer | Unknown:
     if not reply.ok:
-        refused = refusal(reply)
-        return refused if isinstance(refused, Unknown) else SendAnswer(send=0, success=0, refusal=refused)
+        refusing = refusal(reply, refused)
+        return refusing if isinstance(refusing, Unknown) else SendAnswer(send=0, success=0, refusal=refusing)
     counts = _counts(reply)
     if counts is None:
         return Unknown("errcode 0 without readable send/success counts")
     return SendAnswer(send=counts[0], success=counts[1])
 
 
-def resend_outcome(reply: PlatformReply, record_id: str) -> Outcome:
+def resend_outcome(reply: PlatformReply, record_id: str, refused: frozenset[str] = codes.REFUSED_ERRCODES
+                   ) -> Outcome:
     if not reply.ok:
-        return refusal(reply)
+        return refusal(reply, refused)
     counts = _counts(reply)
     if counts is None:
         return Unknown("errcode 0 without readable send/success counts")
@@ -124,9 +126,10 @@ def record_outcome(record: RedPacketRecord) -> Outcome:
     return Accepted(status=record.reward_status, amount=record.amount_fen, refs=refs, details=details)
 
 
-def scanned_record(reply: PlatformReply) -> RedPacketRecord | Rejected | Unknown:
+def scanned_record(reply: PlatformReply, refused: frozenset[str] = codes.REFUSED_ERRCODES
+                   ) -> RedPacketRecord | Rejected | Unknown:
     if not reply.ok:
-        return refusal(reply)
+        return refusal(reply, refused)
     data = reply.data if isinstance(reply.data, dict) else {}
     record = record_from_row(data.get("redpackData"))
     return record if record is not None else Unknown("errcode 0 without a readable redpackData")

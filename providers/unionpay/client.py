@@ -1,10 +1,12 @@
 """The UnionPay adapter: signed, encrypted qual.reduce draws, and settling a lost answer by sending the
-same draw again.
+same draw again, where the tenant's settings say UnionPay replays it.
 
-The draw's `transNumber` is its idempotency key (ASSUMPTION, PROTOCOLS.md §0): the same transNumber with
-the same content is answered with the original result and draws nothing more. So `query_status` re-sends
-the stored draw. The ledger keeps that draw with the qualification value and certId sealed (3DES under
-the tenant's symmetricKey, `seal`/`unseal`), never in clear. qual.reduce carries no backendToken.
+The draw's `transNumber` is its idempotency key. Whether UnionPay answers the same transNumber with the same
+content with the original result, drawing nothing more, no source says (PROTOCOLS.md §0): the tenant's
+`replaySameTransNumber` says it, off by default. On, `query_status` re-sends the stored draw; off, it
+sends nothing (a second draw could use a second qualification). The ledger keeps that draw with the
+qualification value and certId sealed (3DES under the tenant's symmetricKey, `seal`/`unseal`), never in
+clear. qual.reduce carries no backendToken.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import httpx
 from ledger.ports import NeverSent, Outcome, RewardSnapshot, Unknown
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
 from providers.unionpay.crypto import decrypt_field, encrypt_field
+from providers.unionpay.outcomes import draw_outcome
 from providers.unionpay.settings import PROVIDER, UnionPaySettings
-from providers.unionpay.wire import QUAL_REDUCE, QUAL_TYPES, draw_outcome, parse_response, qual_reduce_body
+from providers.unionpay.wire import QUAL_REDUCE, QUAL_TYPES, parse_response, qual_reduce_body
 
 MAX_NOT_SENT_RETRIES = 2
 RETRY_BACKOFF_S = 0.2
@@ -81,6 +84,11 @@ class UnionPayClient:
         self.settings = settings
         self._http = _JsonHttp(PROVIDER, http, settings.timeouts)
 
+    @property
+    def replays_same_trans_number(self) -> bool:
+        """Whether a lost draw may be settled by sending it again (the tenant's `replaySameTransNumber`)."""
+        return self.settings.replay_same_trans_number
+
     def seal(self, value: str) -> str:
         """`value` encrypted with the tenant's symmetricKey (3DES), for the ledger to keep."""
         return encrypt_field(value, self.settings.symmetric_key)
@@ -108,7 +116,10 @@ class UnionPayClient:
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         """Settles a reward by sending its draw again under the same transNumber: UnionPay (the sandbox)
-        answers a repeat with the original result, or draws now if the first send never arrived."""
+        answers a repeat with the original result, or draws now if the first send never arrived. Only when
+        the tenant says UnionPay replays: otherwise nothing is sent and the answer stays Unknown."""
+        if not self.replays_same_trans_number:
+            return Unknown("replaySameTransNumber is off: sending the draw again could draw a second time")
         order = self._stored_order(reward.details.get("sealedRequest"))
         if order is None:
             return Unknown("the reward has no readable sealed qual.reduce request to re-send")
@@ -140,7 +151,7 @@ class UnionPayClient:
                 return Unknown(f"{flow}: no verifiable UnionPay answer (HTTP {response.status_code})")
             # Only the code: msg may quote request content.
             self._http.log_outcome(flow, f"resp {answer.resp}")
-            return draw_outcome(answer, order.trans_number)
+            return draw_outcome(answer, order.trans_number, resend=flow == RESEND_FLOW)
         raise AssertionError("unreachable")
 
     def _stored_order(self, value: Any) -> DrawOrder | None:

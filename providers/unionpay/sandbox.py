@@ -2,8 +2,10 @@
 
 `POST /qual.reduce` and `POST /backendToken` answer at the app's root and under `/open/access/1.0/`,
 so a tenant's baseUrl is the sandbox root (what `/_control/config` gives) or a production-shaped path.
-Every answer is `{"resp", "msg", "params"}` plus a `signature` made with the sandbox's own UnionPay key
-(ASSUMPTION, see signing.py). Keys are made when the app is created and survive `/_control/reset`.
+Every answer is in a shape the sources print (sandbox_draw.py) plus a `signature` made with the sandbox's
+own UnionPay key (ASSUMPTION, see signing.py). Keys are made when the app is created and survive
+`/_control/reset`. The fault mode "code" answers any resp in the refusal shape; with `commit` the draw is
+made first (the qualification used, the award drawn and kept under the transNumber).
 
     create_sandbox_app()  # then POST /_control/pools, GET /_control/config, POST /qual.reduce ...
 """
@@ -65,11 +67,17 @@ async def answer_call(state: SandboxState, body: bytes, work: Callable[[SandboxS
             done = refusal(codes.PARAMS_INVALID, "the body must be JSON")
         else:
             done = work(state, parsed)
-        envelope: dict[str, Any] = {"resp": done.resp, "msg": done.msg, "params": done.params}
-        envelope["signature"] = sign_response(envelope, state.keys.provider_private_pem)
-        if fault is not None and fault.mode == "bad_signature":  # the draw is made and kept
-            envelope = broken_signature(envelope, "signature")
-        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return signed(state, done, broken=fault is not None and fault.mode == "bad_signature")
 
     return await answer_with_fault(state.take_fault() if faults else None, answer, media_type=JSON,
-                                   after_work=SIGNED_FAULTS_AFTER_WORK)
+                                   after_work=SIGNED_FAULTS_AFTER_WORK,
+                                   code_answer=lambda code: signed(state, refusal(code)))
+
+
+def signed(state: SandboxState, answer: Answer, *, broken: bool = False) -> bytes:
+    """The answer as sent: signed with the sandbox's UnionPay key (`broken`: a signature no key verifies)."""
+    envelope: dict[str, Any] = dict(answer.body)
+    envelope["signature"] = sign_response(envelope, state.keys.provider_private_pem)
+    if broken:  # the bad_signature fault: the draw is made and kept
+        envelope = broken_signature(envelope, "signature")
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -26,7 +26,7 @@ def control_routes(state: SandboxState) -> list[HTTPRouteHandler]:
     async def records() -> dict[str, Any]:
         draws = []
         for draw in state.draws.values():
-            award = draw.params.get("awardInfo") or {}
+            award = draw.answer.get("awardInfo") or {}
             draws.append({"transNumber": draw.trans_number, "activityNumber": draw.content["activityNumber"],
                           "qualNum": draw.content["qualNum"], "qualType": draw.content["qualType"],
                           "qualValue": draw.qual_value_masked, "awardType": award.get("awardType"),
@@ -50,7 +50,8 @@ def tenant_settings(state: SandboxState, base_url: str) -> dict[str, Any]:
     """The settings that connect a tenant to this sandbox (the shape `providers.unionpay.settings` reads)."""
     return {"baseUrl": base_url, "appId": state.app_id, "privateKeyPem": state.keys.merchant_private_pem,
             "providerPublicKeyPem": state.keys.provider_public_pem, "symmetricKey": state.keys.symmetric_key,
-            "backendSecret": state.keys.backend_secret, "responseSignature": "required"}
+            "backendSecret": state.keys.backend_secret, "responseSignature": "required",
+            "replaySameTransNumber": True}  # this sandbox answers a repeated transNumber with the original draw
 
 
 def pool_from(data: dict[str, Any]) -> Pool:

@@ -5,13 +5,18 @@ BC0024), qualValue/certId decrypted and the RSA signature verified over the plai
 mode ileapy's variant, the ciphertext signed, passes too), required fields, then the transNumber: the
 same content replays the original answer, other content is refused (SBX002). A new draw needs a known
 pool (S52172) and a qualification left for the value (SBX001); it consumes one and picks a prize by weight.
+
+Answers take the shapes the sources print: a prize as the seed's 返回结果 (`resp, respTime, awardInfo,
+transNumber` at the top level, awardInfo with all fourteen of its fields, every value a string); a refusal
+as PROTOCOLS.md §0's live example (`{"resp", "msg", "params": {}}`); a backendToken as its live answer. The
+seed prints no blank draw: the sandbox answers one as a refusal-shaped SBX004 (ASSUMPTION, codes.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -28,13 +33,20 @@ _REQUIRED = ("activityNumber", "qualNum", "qualType", "qualValue", "transNumber"
 
 @dataclass(frozen=True)
 class Answer:
-    resp: str
-    msg: str
-    params: dict[str, Any] = field(default_factory=dict)
+    """An answer as UnionPay sends it, before the sandbox signs it."""
+
+    body: dict[str, Any]
 
 
 def refusal(code: str, msg: str | None = None) -> Answer:
-    return Answer(code, msg or codes.describe(code).meaning)
+    """Any non-award answer, in the shape of PROTOCOLS.md §0's live BC0024."""
+    return Answer({"resp": code, "msg": msg or codes.describe(code).meaning, "params": {}})
+
+
+def award_answer(trans_number: str, resp_time: str, award_info: dict[str, str]) -> Answer:
+    """A prize, in the shape of the seed's 返回结果 (no msg, no params)."""
+    return Answer({"resp": codes.SUCCESS, "respTime": resp_time, "awardInfo": award_info,
+                   "transNumber": trans_number})
 
 
 def qual_reduce(state: SandboxState, body: Any) -> Answer:
@@ -71,7 +83,7 @@ def qual_reduce(state: SandboxState, body: Any) -> Answer:
     if previous is not None:
         if previous.content != content:
             return refusal(codes.TRANS_NUMBER_REUSED)
-        return Answer(codes.SUCCESS, "成功", previous.params)
+        return Answer(previous.answer)
     return _new_draw(state, content)
 
 
@@ -85,12 +97,13 @@ def _new_draw(state: SandboxState, content: dict[str, str]) -> Answer:
     pool.used[value] = pool.used.get(value, 0) + 1
     award = _pick(state, pool.awards, pool.no_award_weight)
     now = state.clock.now()
-    params: dict[str, Any] = {"transNumber": content["transNumber"], "respCode": codes.SUCCESS,
-                              "respTime": beijing_stamp(now)}
-    if award is not None:
-        params["awardInfo"] = _award_info(award, content["activityNumber"], now)
-    state.draws[content["transNumber"]] = Draw(content["transNumber"], content, params, mask_value(value))
-    return Answer(codes.SUCCESS, "成功", params)
+    if award is None:
+        answer = refusal(codes.NO_AWARD, "未中奖")
+    else:
+        answer = award_answer(content["transNumber"], beijing_stamp(now),
+                              _award_info(award, content["activityNumber"], now))
+    state.draws[content["transNumber"]] = Draw(content["transNumber"], content, answer.body, mask_value(value))
+    return answer
 
 
 def _pick(state: SandboxState, awards: list[Award], no_award_weight: int) -> Award | None:
@@ -105,8 +118,10 @@ def _pick(state: SandboxState, awards: list[Award], no_award_weight: int) -> Awa
     return None
 
 
-def _award_info(award: Award, activity_number: str, now: Any) -> dict[str, Any]:
-    info: dict[str, Any] = {
+def _award_info(award: Award, activity_number: str, now: Any) -> dict[str, str]:
+    """The seed's fourteen awardInfo fields, in its order; a red packet leaves the coupon's ones empty."""
+    coupon = award.award_type == "07"
+    return {
         "activityNumber": activity_number,
         "activityName": f"沙箱抽奖活动{activity_number}",
         "beginTime": beijing_stamp(now - timedelta(days=1)),
@@ -115,13 +130,13 @@ def _award_info(award: Award, activity_number: str, now: Any) -> dict[str, Any]:
         "awardType": award.award_type,
         "awardName": award.award_name,
         "awardValue": str(award.award_value),
+        "extAcctId": (award.ext_acct_id or "") if coupon else "",
+        "extAcctName": (award.ext_acct_name or award.award_name) if coupon else "",
         "drawDesc": f"恭喜获得{award.award_name}",
+        "couponStartDate": beijing_stamp(now)[:8] if coupon else "",
+        "couponEndDate": beijing_stamp(now + timedelta(days=30))[:8] if coupon else "",
+        "couponGoodsUrl": (award.goods_url or "") if coupon else "",
     }
-    if award.award_type == "07":
-        info.update(extAcctId=award.ext_acct_id or "", extAcctName=award.ext_acct_name or award.award_name,
-                    couponStartDate=beijing_stamp(now)[:8], couponEndDate=beijing_stamp(now + timedelta(days=30))[:8],
-                    couponGoodsUrl=award.goods_url or "")
-    return info
 
 
 def backend_token(state: SandboxState, body: Any) -> Answer:
@@ -141,4 +156,6 @@ def backend_token(state: SandboxState, body: Any) -> Answer:
         return refusal(codes.SIGNATURE_INVALID)
     token = secrets.token_hex(12)
     state.tokens[token] = state.clock.now() + timedelta(seconds=TOKEN_TTL_SECONDS)
-    return Answer(codes.SUCCESS, "成功", {"backendToken": token, "expiresIn": TOKEN_TTL_SECONDS})
+    # PROTOCOLS.md §0's live answer: {"resp":"00","msg":"成功","params":{"expiresIn":7200,"backendToken":…}}
+    return Answer({"resp": codes.SUCCESS, "msg": "成功",
+                   "params": {"expiresIn": TOKEN_TTL_SECONDS, "backendToken": token}})

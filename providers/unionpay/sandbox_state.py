@@ -68,7 +68,7 @@ class Pool:
 class Draw:
     trans_number: str
     content: dict[str, str]  # the plaintext business fields, to tell a repeat from a different draw
-    params: dict[str, Any]  # the answer's params, replayed for a repeat
+    answer: dict[str, Any]  # the answer, unsigned, replayed for a repeat
     qual_value_masked: str
 
 

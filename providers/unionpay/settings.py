@@ -6,7 +6,13 @@ The JSON shape is what the sandbox's `/_control/config` returns and what `config
 answers), "symmetricKey" (secret; 48 hex characters, the 3DES key), "backendSecret"? (secret; the appId's
 secret for backendToken, which qual.reduce itself does not need), "responseSignature"?: "if_present"
 (default: no public source says the real answer is signed) | "required" | "off",
-"connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+"replaySameTransNumber"?: false (default) | true, "connectTimeoutSeconds"?, "readTimeoutSeconds"?}
+
+replaySameTransNumber: does UnionPay answer a repeated transNumber with the original draw? The seed says only
+"流水号（确保唯一）" (a serial number, keep it unique) and PROTOCOLS.md §0 finds no source on duplicates, so the
+default is no: a draw whose answer was lost is handed to a person (NEEDS_ATTENTION) instead of being sent
+again, which could draw a second time and use a second qualification. A tenant who has it confirmed turns
+it on; syncReward then re-sends the same transNumber (the sandbox replays, and its config says so).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ PROVIDER = "unionpay"
 SECRET_FIELDS = ("privateKeyPem", "symmetricKey", "backendSecret")
 # The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
 SETTING_KEYS = frozenset({"appId", "privateKeyPem", "providerPublicKeyPem", "symmetricKey", "backendSecret",
-                          "responseSignature"})
+                          "responseSignature", "replaySameTransNumber"})
 PRODUCTION_BASE_URL = "https://open.95516.com/open/access/1.0"
 RESPONSE_SIGNATURE_MODES = ("if_present", "required", "off")
 _MAX_PEM_LENGTH = 20_000
@@ -40,6 +46,7 @@ class UnionPaySettings:
     backend_secret: str | None
     response_signature: str
     timeouts: Timeouts
+    replay_same_trans_number: bool = False
 
     def __repr__(self) -> str:
         # The default repr would print the keys into any log line or traceback that shows us.
@@ -72,6 +79,10 @@ def parse_settings(raw: dict[str, Any]) -> UnionPaySettings:
     mode = str(raw.get("responseSignature") or "if_present")
     if mode not in RESPONSE_SIGNATURE_MODES:
         raise SettingsInvalid("responseSignature", f"must be one of {', '.join(RESPONSE_SIGNATURE_MODES)}")
+    replay = raw.get("replaySameTransNumber")
+    replay = False if replay is None else replay
+    if not isinstance(replay, bool):
+        raise SettingsInvalid("replaySameTransNumber", "must be true or false")
     return UnionPaySettings(
         base_url=base_url,
         app_id=require_text(raw, "appId", 64),
@@ -81,6 +92,7 @@ def parse_settings(raw: dict[str, Any]) -> UnionPaySettings:
         backend_secret=backend_secret or None,
         response_signature=mode,
         timeouts=timeouts_from(raw),
+        replay_same_trans_number=replay,
     )
 
 

@@ -17,6 +17,7 @@ from ledger.domain.statuses import RewardStatus
 from ledger.persistence.provider_models import ProviderSession
 from ledger.ports import Accepted, Outcome, Rejected, Unknown
 from ledger.services.access import create_tenant
+from providers.instant_lottery.answers import AwardSummary
 from providers.instant_lottery.client import (
     GatewayError,
     GatewayUnavailable,
@@ -282,8 +283,8 @@ async def test_award_detail_lists_todays_redemptions_by_transac_id(sandbox: Sand
         await redeem(client, bar_code, transac_id=transac_id)
     begin, end = beijing_day(datetime.now(BEIJING).date())
     rows = await client.award_detail(STATION, begin.astimezone(UTC), end.astimezone(UTC))
-    assert sorted(row["transacId"] for row in rows) == sorted(ids)
-    assert {row["prize"] for row in rows} == {"5"}
+    assert sorted(row.transac_id for row in rows) == sorted(ids)
+    assert all(row.time.startswith(f"{begin:%Y-%m-%d} ") for row in rows)
     assert await client.award_detail(STATION, begin - timedelta(days=1), end - timedelta(days=1)) == []
 
 
@@ -293,7 +294,7 @@ async def test_award_summary_totals_todays_redemptions(sandbox: Sandbox, client:
     await redeem(client, "B-1")
     await redeem(client, "B-2")
     rows = await client.award_summary(STATION, *beijing_day(datetime.now(BEIJING).date()))
-    assert (sum(int(row["tickets"]) for row in rows), sum(int(row["amount"]) for row in rows)) == (2, 17)
+    assert rows == [AwardSummary(game_no="00000", batch_no="00000", tickets=2, amount_fen=1700)]
 
 
 # ---- password ----

@@ -348,16 +348,19 @@ async def test_award_summary_and_detail_for_the_callers_station(gateway: Gateway
     day = {"beginTime": "2026-11-24 00:00:00", "endTime": "2026-11-24 23:59:59"}
     summary = await gateway.call("/migt/account/awardSummary", {"gameNo": "00000", "batchNo": "00000", **day},
                                  token=token)
-    assert summary["content"]["rows"] == [{"gameNo": "10001", "batchNo": "00042", "tickets": "1", "amount": "5"},
-                                          {"gameNo": "10002", "batchNo": "00007", "tickets": "1", "amount": "20"}]
+    assert summary["content"] == {"gameNo": "00000", "batchNo": "00000", "tickets": "2", "amount": "25"}
+    one_game = await gateway.call("/migt/account/awardSummary", {"gameNo": "10002", "batchNo": "00007", **day},
+                                  token=token)
+    assert one_game["content"] == {"gameNo": "10002", "batchNo": "00007", "tickets": "1", "amount": "20"}
     detail = await gateway.call("/migt/account/awardDetail", {"gameNo": "10001", "batchNo": "00000", **day},
                                 token=token)
-    [row] = detail["content"]["rows"]
-    assert (row["transacId"], row["time"], row["prize"], row["gameNo"]) == (first, "2026-11-24 12:00:00", "5", "10001")
-    assert {"batchNo", "packNo", "ticketNo"} <= set(row)
+    [row] = detail["content"]
+    assert (row["transacId"], row["time"], row["gameNo"], row["batchNo"]) == (
+        first, "2026-11-24 12:00:00", "10001", "00042")
+    assert set(row) == {"gameNo", "batchNo", "packNo", "ticketNo", "transacId", "time"}  # §8.8.2, no more
     other = await gateway.call("/migt/account/awardDetail", {"gameNo": "00000", "batchNo": "00000", **day},
                                token=await gateway.token(OTHER_STATION))
-    assert other["content"]["rows"] == []
+    assert other["content"] == []
 
 
 async def test_reconciliation_ranges_are_limited(gateway: Gateway, token: str) -> None:

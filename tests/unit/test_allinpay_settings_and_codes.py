@@ -35,7 +35,7 @@ def test_everything_given(raw: dict[str, Any]) -> None:
 
 def test_envelope_refusal_codes_default_to_the_sandboxes_and_a_tenant_may_name_its_own(raw: dict[str, Any]) -> None:
     assert parse_settings(raw).refused_before_processing_codes == codes.REFUSED_BEFORE_PROCESSING
-    assert codes.REFUSED_BEFORE_PROCESSING == {9101, 9102, 9103, 9104, 9105}
+    assert {9101, 9102, 9103, 9104, 9105} == codes.REFUSED_BEFORE_PROCESSING
     named = parse_settings({**raw, "refusedBeforeProcessingCodes": [40001, -7]})
     assert named.refused_before_processing_codes == {40001, -7}
     assert parse_settings({**raw, "refusedBeforeProcessingCodes": []}).refused_before_processing_codes == set()

@@ -21,6 +21,7 @@ from providers.allinpay.signing import (
     verify_request,
     verify_response,
 )
+from tests.allinpay_seed import seed_response
 from tests.fixtures import provider_vectors
 
 VARIANTS = [MD5_RSA, RSA]
@@ -178,3 +179,16 @@ def test_tampered_response_is_refused(merchant: tuple[str, str], stranger: tuple
     assert not verify_response({**signed, "data": {**RESPONSE["data"], "tranNo": "9999"}}, merchant[1], variant)
     assert not verify_response(signed, stranger[1], variant)
     assert not verify_response(dict(RESPONSE), merchant[1], variant)  # no sign at all
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_seeds_sample_answer_signs_and_verifies_with_a_sign_as_long_as_the_seeds(
+        merchant: tuple[str, str], variant: str) -> None:
+    printed = seed_response()
+    unsigned = {name: value for name, value in printed.items() if name != "sign"}
+    payload = response_sign_payload(printed)
+    assert payload.startswith('{"code":0,"data":{"list":[{"couponName":"专门测试ZHT","couponNo":null,')
+    assert '"shopName":null,"tranDateTime":[2020,4,10,16,3,49],"tranNo":"50806050005080208145"}}' in payload
+    signed = {**unsigned, "sign": sign_response(unsigned, merchant[0], variant)}  # a 1024-bit test key
+    assert verify_response(signed, merchant[1], variant)
+    assert len(signed["sign"]) == len(printed["sign"]) == 172

@@ -83,10 +83,12 @@ def test_content_as_json_encoded_string_is_decoded() -> None:
     assert reply is not None and reply.content == {"token": "abc", "prize": 5}
 
 
-def test_content_list_becomes_rows() -> None:
+def test_content_list_is_kept_as_rows() -> None:
     rows = [{"transacId": "A"}, {"transacId": "B"}]
-    assert parse_reply(200, _body(content=rows)).content == {"rows": rows}  # type: ignore[union-attr]
-    assert parse_reply(200, _body(content=json.dumps(rows))).content == {"rows": rows}  # type: ignore[union-attr]
+    for content in (rows, json.dumps(rows)):
+        reply = parse_reply(200, _body(content=content))
+        assert reply is not None and reply.rows == tuple(rows) and reply.content == {}
+    assert parse_reply(200, _body(content={"transacId": "A"})).rows is None  # type: ignore[union-attr]
 
 
 def test_empty_string_content_is_empty() -> None:

@@ -130,3 +130,13 @@ def test_the_statuses_are_the_seeds() -> None:
                                              ("NOT_FOUND", "not_found")])
 def test_the_wechat_meanings_are_the_ones_protocols_quotes(code: str, quote: str) -> None:
     assert f'"{codes.FAIL_CODES[code].meaning_zh}"' in protocols_quote(quote)
+
+
+def test_a_tenant_may_name_its_platforms_refusals() -> None:
+    """`refusedErrcodes`: a code the tenant names is a refusal; one it leaves out may have happened."""
+    named = frozenset({"40100"})
+    refused = send_answer(reply(40100), named)
+    assert isinstance(refused, SendAnswer) and refused.refusal is not None and refused.refusal.code == "40100"
+    assert isinstance(send_answer(reply(50001), named), Unknown)
+    assert isinstance(resend_outcome(reply(40100), "7", named), Rejected)
+    assert send_answer(reply(0, {"send": 1, "success": 1}), frozenset()) == SendAnswer(send=1, success=1)

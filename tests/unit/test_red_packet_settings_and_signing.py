@@ -64,13 +64,25 @@ def test_the_sandbox_config_parses() -> None:
         True, Source.LOTTERY, 31, 2.0)
 
 
+def test_the_release_time_and_the_refused_errcodes_default_to_codes_py_and_a_tenant_may_name_its_own() -> None:
+    settings = parse_settings(sandbox_config())
+    assert settings.unlisted_release_s == 900 and settings.refused_errcodes == {"40001", "40004", "50001"}
+    named = parse_settings(sandbox_config(unlistedSendReleaseSeconds=3600, refusedErrcodes=[40100, -3]))
+    assert named.unlisted_release_s == 3600 and named.refused_errcodes == {"40100", "-3"}
+    assert parse_settings(sandbox_config(refusedErrcodes=[])).refused_errcodes == frozenset()
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"baseUrl": "ftp://x"}, "baseUrl"), ({"baseUrl": None}, "baseUrl"), ({"projectKey": ""}, "projectKey"),
     ({"projectKey": None}, "projectKey"), ({"shopId": 0}, "shopId"), ({"shopId": True}, "shopId"),
     ({"shopId": "3a"}, "shopId"), ({"authMode": "oauth"}, "authMode"), ({"authMode": "appSign"}, "appSignKey"),
     ({"defaultSource": 9}, "defaultSource"), ({"defaultSource": "ATM"}, "defaultSource"),
     ({"apiPrefix": "v1"}, "apiPrefix"), ({"readTimeoutSeconds": 0}, "readTimeoutSeconds"),
-    ({"connectTimeoutSeconds": "3"}, "connectTimeoutSeconds"), ({"authorType": "x" * 33}, "authorType")])
+    ({"connectTimeoutSeconds": "3"}, "connectTimeoutSeconds"), ({"authorType": "x" * 33}, "authorType"),
+    ({"unlistedSendReleaseSeconds": 59}, "unlistedSendReleaseSeconds"),
+    ({"unlistedSendReleaseSeconds": "900"}, "unlistedSendReleaseSeconds"),
+    ({"refusedErrcodes": [0]}, "refusedErrcodes"), ({"refusedErrcodes": ["40001"]}, "refusedErrcodes"),
+    ({"refusedErrcodes": 40001}, "refusedErrcodes"), ({"refusedErrcodes": [True]}, "refusedErrcodes")])
 def test_bad_settings_name_their_field(change: dict[str, Any], field: str) -> None:
     with pytest.raises(SettingsInvalid) as caught:
         parse_settings(sandbox_config(**change))

@@ -14,7 +14,7 @@ from providers.red_packet import codes
 from providers.red_packet.client import CLOCK_SKEW_ALLOWANCE, RedPacketClient
 from providers.red_packet.records import SendAnswer
 from tests.red_packet_seed import seed_answer, shape_differences
-from tests.red_packet_support import SENDING_S, Platform
+from tests.red_packet_support import SENDING_S, NewClient, Platform
 
 SHOP = {"shop_id": 30}
 
@@ -93,6 +93,16 @@ async def test_a_refused_code_is_a_refusal_and_every_send_route_answers_codes(pl
     assert isinstance(await client.scan_send(cash_redpack_id=7, open_id="oTEST_code"), Unknown)
     assert isinstance(await client.resend("1"), Unknown)
     assert len(await platform.packets()) == 2 + 1  # the group's two and the scan's one were made
+
+
+async def test_a_tenant_that_names_its_platforms_refusals_gets_them_as_refusals(
+        platform: Platform, new_client: NewClient) -> None:
+    client = new_client(refusedErrcodes=[40100])
+    await platform.post("/_control/faults", {"mode": "code", "code": "40100"})
+    answer = await client.send(cash_redpack_id=7, uids=["1001"])
+    assert isinstance(answer, SendAnswer) and answer.refusal is not None and answer.refusal.code == "40100"
+    await platform.post("/_control/faults", {"mode": "code", "code": "50001"})
+    assert isinstance(await client.send(cash_redpack_id=7, uids=["1001"]), Unknown)  # no longer named
 
 
 @pytest.mark.parametrize("body", [{"mode": "code"}, {"mode": "code", "code": ""},

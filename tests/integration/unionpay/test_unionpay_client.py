@@ -3,97 +3,31 @@ settling them by re-sending the same transNumber, a reused transNumber, wrong ke
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from ledger.domain.statuses import RewardStatus
 from ledger.ports import Accepted, Rejected, RewardSnapshot, Unknown
 from providers.unionpay import codes
-from providers.unionpay.client import DrawOrder, UnionPayClient
+from providers.unionpay.client import UnionPayClient
 from providers.unionpay.crypto import generate_symmetric_key_hex
-from providers.unionpay.sandbox import create_sandbox_app
 from providers.unionpay.settings import parse_settings
 from providers.unionpay.signing import generate_test_keypair
-from tests.support import served
-
-ACTIVITY, QUAL_NUM = "ACT0001", "QP0001"
-MOBILE = "13800138000"
-CERT_ID = "430102199001011234"
-
-
-@pytest.fixture(autouse=True)
-def _start_from_an_empty_database() -> None:
-    """Overrides the directory's autouse fixture: the adapter and the sandbox need no database."""
-
-
-@pytest_asyncio.fixture(scope="module")
-async def sandbox_url() -> AsyncIterator[str]:
-    async with served(create_sandbox_app(key_bits=1024)) as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def control(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=sandbox_url) as http:
-        (await http.post("/_control/reset")).raise_for_status()
-        yield http
-
-
-@pytest_asyncio.fixture
-async def config(control: httpx.AsyncClient) -> dict[str, Any]:
-    response = await control.get("/_control/config")
-    response.raise_for_status()
-    return response.json()
-
-
-@pytest_asyncio.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
-
-
-def make_client(config: dict[str, Any], http: httpx.AsyncClient, **changes: Any) -> UnionPayClient:
-    return UnionPayClient(1, parse_settings({**config, **changes}), http)
-
-
-@pytest.fixture
-def client(config: dict[str, Any], http: httpx.AsyncClient) -> UnionPayClient:
-    return make_client(config, http, readTimeoutSeconds=0.5)
-
-
-async def set_pool(control: httpx.AsyncClient, awards: list[dict[str, Any]], no_award_weight: int = 0,
-                   qualifications: int = 5) -> None:
-    response = await control.post("/_control/pools", json={
-        "activityNumber": ACTIVITY, "qualNum": QUAL_NUM, "qualifications": qualifications, "awards": awards,
-        "noAwardWeight": no_award_weight})
-    response.raise_for_status()
-
-
-async def draws(control: httpx.AsyncClient) -> list[dict[str, Any]]:
-    return (await control.get("/_control/records")).json()["draws"]
-
-
-def order(trans: str = "T0001", **changes: Any) -> DrawOrder:
-    base = DrawOrder(trans_number=trans, activity_number=ACTIVITY, qual_num=QUAL_NUM, qual_type="MOBILE",
-                     qual_value=MOBILE, member_id="m-1", cert_id=CERT_ID)
-    return dataclasses.replace(base, **changes)
-
-
-def snapshot(client: UnionPayClient, draw: DrawOrder) -> RewardSnapshot:
-    return RewardSnapshot(id=1, tenant_id=1, member_id=draw.member_id, amount=0, asset="CNY", provider_refs={},
-                          details={"sealedRequest": client.sealed_request(draw)})
-
-
-RED_PACKET = [{"awardType": "06", "awardValue": 188, "weight": 1}]
-COUPON = [{"awardType": "07", "awardValue": 2, "weight": 1, "awardName": "满50减10", "extAcctId": "CPN-9"}]
-
+from tests.unionpay_support import (
+    CERT_ID,
+    COUPON,
+    MOBILE,
+    RED_PACKET,
+    draws,
+    make_client,
+    order,
+    set_pool,
+    snapshot,
+)
 
 # ---- draws ----
 
