@@ -27,6 +27,7 @@ schema: $(STAMP)  ## re-export schema.graphql after changing the API
 
 bench: $(STAMP)  ## throughput and latency figures; never part of the tests
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.subscribers  # 1,000 live subscribers on one instance: delivery p50/p99
 
 clean:
 	rm -rf $(VENV) reward-ledger.sqlite3*

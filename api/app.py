@@ -6,11 +6,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from litestar import Litestar, WebSocket, get
+from litestar.background_tasks import BackgroundTasks
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.response import Response
+from litestar.types import Dependencies
 from strawberry.http.base import HTTPException  # the class Strawberry turns into a 4xx response
 from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -21,6 +24,7 @@ from api.body_timeout import body_read_timeout
 from api.context import AppContext
 from api.event_bus import event_bus_for
 from api.graphiql import graphiql_assets_router, graphiql_page_html
+from api.json_encoding import encode_json
 from api.landing import landing
 from api.live_transport import LiveConnections, LiveUpdatesHandler
 from api.logs import quiet_third_party_loggers
@@ -44,6 +48,11 @@ def graphql_context_for(settings: Settings) -> Callable[[ASGIConnection], Awaita
                           cache_loads=not isinstance(request, WebSocket))
 
     return graphql_context
+
+
+def new_response() -> Response:
+    """The response resolvers may set headers and cookies on (what Strawberry's own getter makes)."""
+    return Response({}, background=BackgroundTasks([]))
 
 
 @get("/health")
@@ -101,11 +110,18 @@ def create_app(
 
     class GraphQLController(controller):  # type: ignore[valid-type,misc]
         graphql_transport_ws_handler_class = LiveUpdatesHandler
+        # Strawberry makes each request's Response in a worker thread (sync_to_thread=True): a thread hop and
+        # a wake-up per request, for a constructor call. Made on the event loop instead.
+        dependencies: ClassVar[Dependencies] = {**controller.dependencies,
+                                                "response": Provide(new_response, sync_to_thread=False)}
 
         async def on_ws_connect(self, context: AppContext) -> UnsetType:
             """connection_init: the credential is checked here (ConnectionRefused closes with its code)."""
             await live_connections.accept(context)
             return UNSET
+
+        def encode_json(self, data: object) -> bytes:
+            return encode_json(data)
 
         def parse_json(self, data: str | bytes) -> Any:
             """Strawberry answers 500 to a body that is JSON but not an object, or not UTF-8, or too deep."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from litestar import Request, Response
 
 from api.errors import ApiErrorCode
-from ledger.services.access import authenticate
+from ledger.services.credential_cache import authenticate_cached
 
 GRAPHQL_PATH = "/graphql"
 
@@ -31,13 +31,15 @@ def unauthenticated(message: str) -> Response:
 
 
 async def authenticate_graphql_request(request: Request) -> Response | None:
-    """Litestar `before_request` hook; GET /graphql (the GraphiQL page) needs no credential."""
+    """Litestar `before_request` hook; GET /graphql (the GraphiQL page) needs no credential. A WebSocket
+    upgrade never comes here (Litestar runs the hook for HTTP handlers only): it authenticates at
+    connection_init instead (api/live_transport.py), and without a credential is closed with 4401."""
     if request.scope["path"].rstrip("/") != GRAPHQL_PATH or request.method != "POST":
         return None
     credential = bearer_credential(request.headers.get("authorization"))
     if credential is None:
         return unauthenticated("send Authorization: Bearer <API key or member token>")
-    principal = await authenticate(credential) if len(credential) <= 200 else None
+    principal = await authenticate_cached(credential) if len(credential) <= 200 else None
     if principal is None:
         return unauthenticated("the credential is unknown, revoked or expired")
     request.state.principal = principal

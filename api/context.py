@@ -14,6 +14,7 @@ from api.errors import ApiError, ApiErrorCode, forbidden
 from api.settings import Settings
 from ledger.domain.access import Principal, Role
 from ledger.persistence.models import Account, Campaign, Reward, Transfer
+from ledger.persistence.resolution_models import RewardResolution
 
 if TYPE_CHECKING:
     from api.live_transport import LiveConnection
@@ -37,6 +38,15 @@ def _transfers_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoade
     return DataLoader(load_fn=load, cache=cache)
 
 
+def _resolution_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoader[int, RewardResolution | None]:
+    async def load(reward_ids: Sequence[int]) -> list[RewardResolution | None]:
+        rows = {row.reward_id: row for row in  # type: ignore[attr-defined]
+                await RewardResolution.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids)))}
+        return [rows.get(i) for i in reward_ids]
+
+    return DataLoader(load_fn=load, cache=cache)
+
+
 class Loaders:
     """`cache=False` still batches the loads of one tick, but remembers nothing: for a WebSocket, whose
     context lives as long as the connection, so every update shows the rows as they are then."""
@@ -47,6 +57,7 @@ class Loaders:
         self.reward = _by_id_loader(Reward, tenant_id, cache)
         self.transfer = _by_id_loader(Transfer, tenant_id, cache)
         self.transfers_by_reward = _transfers_by_reward_loader(tenant_id, cache)
+        self.resolution_by_reward = _resolution_by_reward_loader(tenant_id, cache)
 
 
 class AppContext(BaseContext, kw_only=True):

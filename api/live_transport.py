@@ -44,7 +44,6 @@ UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
 TOO_MANY = 4429
 MAX_CREDENTIAL_LENGTH = 200  # as over HTTP: longer is no credential of ours, and is not looked up
-CLOSE_WAIT_S = 5.0  # a close frame queued behind data a client will not read is given up after this
 
 
 class ConnectionRefused(Exception):
@@ -105,10 +104,11 @@ class LiveConnection:
         self.close_soon(TOO_MANY, "fell behind the live updates; subscribe again with after: the last sequence")
 
     async def _close(self, code: int, reason: str) -> None:
-        # The close frame queues behind what was sent before; a client that reads nothing never gets it,
-        # and the server's WebSocket pings end that connection instead.
+        # The close frame queues behind what was sent before: a client that reads again gets it after them.
+        # One that never reads never gets it; the server's WebSocket pings go unanswered and end that
+        # connection instead (uvicorn's, every 20 s), and `ended` then drops this task.
         with suppress(Exception):
-            await asyncio.wait_for(self._websocket.close(code=code, reason=reason), CLOSE_WAIT_S)
+            await self._websocket.close(code=code, reason=reason)
 
 
 class LiveConnections:

@@ -30,6 +30,7 @@ from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
 from api.queries import Query as LedgerQuery
 from api.red_packets_api import RedPacketMutation, RedPacketQuery
+from api.resolutions_api import ResolutionMutation
 from api.scalars import DATETIME_SCALAR, MINOR_UNITS_SCALAR, MinorUnits
 from api.settings import Settings
 from api.subscriptions_api import Subscription, SubscriptionsOverWebSocketOnly
@@ -120,7 +121,7 @@ class RefuseUnstorableText(SchemaExtension):
 QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery,
                                  JobQuery)
 MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
-                                    RedPacketMutation, DrawMutation, JobMutation)
+                                    RedPacketMutation, DrawMutation, JobMutation, ResolutionMutation)
 
 
 class LedgerSchema(strawberry.Schema):

@@ -21,7 +21,9 @@ NAMED_AT_MOST = 3
 
 
 async def check_secrets_key(settings: Settings) -> None:
-    """Raises SettingsError if stored provider secrets cannot be read with the configured SECRETS_KEY."""
+    """Installs SECRETS_KEY's keys; raises SettingsError if the stored provider secrets cannot be read with them."""
+    if settings.secrets_key:
+        stored_secrets.use_secrets_key(settings.secrets_key)
     try:
         configs = [(tenant, name) for tenant, name in await provider_configs.configured()
                    if name in registry.provider_names()]
@@ -35,7 +37,6 @@ async def check_secrets_key(settings: Settings) -> None:
                             f"configuration(s); set it to the key they were stored with (README, \"Secrets\"). A "
                             f"database from before secrets were encrypted needs a new key: {GENERATE_HINT}, then "
                             f"run `reward-ledger rotate-secrets`")
-    stored_secrets.use_secrets_key(settings.secrets_key)
     unreadable = [f"tenant {tenant} {name} {problem}" for tenant, name in configs
                   if (problem := await _unreadable(tenant, name))]
     if unreadable:

@@ -24,6 +24,7 @@ from api.queries import RewardFilter, rewards_matching
 from api.types.nodes import Account, Event, Reward
 from ledger.domain.access import Role
 from ledger.event_feed import EventInterest
+from ledger.event_rows import committed_events
 from ledger.events import JOB_FINISHED
 from ledger.services import reads
 
@@ -77,10 +78,10 @@ class Subscription:
     async def events(self, info: Info, after: int | None = None) -> AsyncGenerator[Event, None]:
         principal, live = principal_of(info), _live(info)
         after = _checked_after(after)
-        visible = reads.events(principal)
+        # The interest keeps a member token to its own events, as reads.events does for the events query.
         async with live.feed(EventInterest(principal.tenant_id, member_id=principal.member_id)) as feed:
             async for batch in feed.follow(after):
-                rows = {row.sequence: row for row in await visible.filter(sequence__in=[e.sequence for e in batch])}
+                rows = await committed_events(principal.tenant_id, batch)
                 for event in batch:
                     if event.sequence in rows:
                         yield Event.from_row(rows[event.sequence])

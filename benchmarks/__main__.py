@@ -15,11 +15,14 @@ import asyncio
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from functools import partial
 
 from benchmarks import report
 from benchmarks.databases import postgres_database, sqlite_database
 from benchmarks.harness import Measurement, Settings, measure_http, measure_interleaved
 from benchmarks.ledger_core import COLD_ACCOUNTS, HOT_ACCOUNTS, setup
+from benchmarks.provider import SCENARIO as PROVIDER_SCENARIO
+from benchmarks.provider import measure_provider
 from benchmarks.scenarios import HTTP_SCENARIOS
 from benchmarks.seed import Seeded, seed
 from ledger.persistence.database import migrate, open_database
@@ -59,10 +62,12 @@ def _core_scenarios(database: str, url: str, tenants: dict) -> Iterator[tuple[Me
                            0.8, baseline="raw"),
                {"service": spec("service", one, accounts), "raw": spec("raw", one, accounts)})
     per_tenant = COLD_ACCOUNTS // len(ten)
-    yield (Measurement("event sequencing: 1 tenant vs 10", "service transfers on cold accounts, concurrency 16: "
-                       "all in one tenant (one sequence) / spread over ten tenants (ten sequences)", database, None,
-                       baseline="10 tenants"),
-           {"1 tenant": spec("service", one, per_tenant * len(ten)), "10 tenants": spec("service", ten, per_tenant)})
+    for variant in ("service", "raw"):
+        yield (Measurement(f"event sequencing ({variant}): 1 tenant vs 10",
+                           f"{variant} transfers on cold accounts, concurrency 16: all in one tenant (one sequence "
+                           "row every write waits on) / spread over ten tenants (ten sequences)", database, None,
+                           baseline="10 tenants"),
+               {"1 tenant": spec(variant, one, per_tenant * len(ten)), "10 tenants": spec(variant, ten, per_tenant)})
 
 
 def main() -> None:
@@ -76,8 +81,10 @@ def main() -> None:
             print(f"== {database}: seeding", flush=True)
             seeded, tenants = asyncio.run(_prepare(url))
             scenarios = [s for s in HTTP_SCENARIOS if _wanted(s.name)]
-            if scenarios:
-                measurements += asyncio.run(measure_http(database, url, seeded, settings, scenarios))
+            also = [partial(measure_provider, database, seeded=seeded, settings=settings)] \
+                if _wanted(PROVIDER_SCENARIO.name) else []
+            if scenarios or also:
+                measurements += asyncio.run(measure_http(database, url, seeded, settings, scenarios, also))
             for measurement, specs in _core_scenarios(database, url, tenants):
                 if _wanted(measurement.scenario):
                     measurements.append(asyncio.run(measure_interleaved(measurement, "benchmarks.ledger_core",

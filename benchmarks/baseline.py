@@ -16,19 +16,21 @@ from litestar import Request, Response, post
 from api.auth import bearer_credential
 from api.errors import UserError
 from api.ids import decode_id_of, encode_cursor, encode_id
+from api.json_encoding import encode_json
 from ledger.domain.access import Principal, Role
 from ledger.domain.errors import LedgerError
 from ledger.domain.money import Money
+from ledger.domain.statuses import RewardStatus
 from ledger.persistence.models import Account, Campaign, Event, Reward, Transfer
-from ledger.services import reads, rewards
-from ledger.services.access import authenticate
+from ledger.services import lottery, reads, rewards
+from ledger.services.credential_cache import authenticate_cached
 
 Handler = Callable[[Principal, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def encode(data: dict[str, Any]) -> bytes:
     """What the GraphQL view encodes its answers with."""
-    return json.dumps(data, separators=(",", ":")).encode()
+    return encode_json(data)
 
 
 def _answer(data: dict[str, Any], status: int = 200) -> Response[bytes]:
@@ -37,7 +39,7 @@ def _answer(data: dict[str, Any], status: int = 200) -> Response[bytes]:
 
 async def _serve(request: Request, handler: Handler, role: Role = Role.VIEWER) -> Response[bytes]:
     credential = bearer_credential(request.headers.get("authorization"))
-    principal = await authenticate(credential) if credential and len(credential) <= 200 else None
+    principal = await authenticate_cached(credential) if credential and len(credential) <= 200 else None
     if principal is None or not principal.has_at_least(role):
         return _answer({"data": None, "errors": [{"message": "unauthenticated"}]}, 401)
     body = json.loads(await request.body())
@@ -175,6 +177,25 @@ async def settle_reward(principal: Principal, variables: dict[str, Any]) -> dict
         "userErrors": []}}
 
 
+async def redeem_lottery_ticket(principal: Principal, variables: dict[str, Any]) -> dict[str, Any]:
+    """benchmarks.provider.REDEEM: a ticket through the lottery gateway's adapter."""
+    given = variables["input"]
+    try:
+        redemption = await lottery.redeem_ticket(
+            principal.tenant_id, member_id=given["memberId"], bar_code=given["barCode"],
+            user_ip=given["userRealIp"], station_id=given.get("stationId"), idempotency_key=given["idempotencyKey"])
+    except LedgerError as error:
+        return {"redeemLotteryTicket": {"reward": None, "ticket": None, "userErrors": _user_errors(error)}}
+    reward = redemption.reward
+    if reward.status is RewardStatus.FAILED:  # the document's userErrors then name the gateway's refusal
+        raise RuntimeError(f"the gateway refused the ticket: {reward.details}")
+    return {"redeemLotteryTicket": {
+        "reward": {"id": encode_id("Reward", reward.id), "status": reward.status.name,
+                   "amount": _money(reward.amount, reward.asset, "amount", "formatted")},
+        "ticket": {"ticketNo": reward.details.get("ticketNo"), "game": reward.details.get("gameName")},
+        "userErrors": []}}
+
+
 def _route(path: str, handler: Handler, role: Role = Role.VIEWER) -> Any:
     async def serve(request: Request) -> Response[bytes]:
         return await _serve(request, handler, role)
@@ -190,4 +211,5 @@ BASELINE_ROUTES = [
     _route("/baseline/event-feed", event_feed),
     _route("/baseline/grant-reward", grant_reward, Role.OPERATOR),
     _route("/baseline/settle-reward", settle_reward, Role.OPERATOR),
+    _route("/baseline/redeem-lottery-ticket", redeem_lottery_ticket, Role.OPERATOR),
 ]

@@ -15,18 +15,20 @@ from litestar import Litestar
 
 from api.app import create_app
 from api.settings import Settings
+from benchmarks import adapter_timing
 from benchmarks.baseline import BASELINE_ROUTES
 
 
 def create_bench_app() -> Litestar:
-    return create_app(Settings.from_env(dotenv=None), extra_routes=BASELINE_ROUTES)
+    adapter_timing.install()
+    return create_app(Settings.from_env(dotenv=None), extra_routes=[*BASELINE_ROUTES, *adapter_timing.TIMING_ROUTES])
 
 
 def main() -> None:
     settings = Settings.from_env(dotenv=None)
-    # The loop and HTTP parser production used when these numbers were taken (none of uvloop/httptools).
+    # As `reward-ledger serve` runs it: uvicorn's defaults pick uvloop and httptools, which are dependencies.
     uvicorn.run(create_bench_app(), host=settings.host, port=int(os.environ["PORT"]), log_level="warning",
-                log_config=None, loop="asyncio", http="h11")
+                log_config=None)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DATABASE = "reward_ledger_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "reward_ledger_bench")
 DEFAULT_POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 

@@ -9,12 +9,13 @@ import os
 import sys
 import tempfile
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from benchmarks.processes import rss_mb, run_watched, serving
+from benchmarks.processes import rss_mb, run_watched, secrets_key_env, serving
 from benchmarks.scenarios import HTTP_SCENARIOS, Scenario
 from benchmarks.seed import Seeded
 from benchmarks.stats import Run, Variant, percentile
@@ -44,7 +45,7 @@ class Measurement:
         return self.variants.setdefault(name, Variant())
 
 
-def _run_from(result: dict[str, Any], peak_rss_mb: float, what: str) -> Run:
+def run_from(result: dict[str, Any], peak_rss_mb: float, what: str) -> Run:
     if result["errors"]:
         raise RuntimeError(f"{what}: {result['errors']} failed operations, first: {result['first_error']}")
     latencies = result["latencies_ms"]
@@ -64,10 +65,11 @@ async def run_module(module: str, spec: dict[str, Any], watch_pid: int | None) -
     return json.loads(out.strip().splitlines()[-1]), peak
 
 
-def check_parity(port: int, scenario: Scenario, seeded: Seeded) -> None:
-    """GraphQL and the baseline must answer the same bytes; writes are compared on an idempotent replay."""
+def check_parity(port: int, scenario: Scenario, seeded: Seeded, number: str | None = None) -> None:
+    """GraphQL and the baseline must answer the same bytes; writes are compared on an idempotent replay.
+    `number` is what `@@N@@` stands for (a new one by default)."""
     graphql_steps, baseline_steps = scenario.spec(seeded, True), scenario.spec(seeded, False)
-    values = {"N": f"parity-{uuid.uuid4().hex[:8]}", "M": "0"}
+    values = {"N": number or f"parity-{uuid.uuid4().hex[:8]}", "M": "0"}
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
         for ours, theirs in zip(graphql_steps, baseline_steps, strict=True):
             answers = []
@@ -88,10 +90,12 @@ def check_parity(port: int, scenario: Scenario, seeded: Seeded) -> None:
 
 
 async def measure_http(database: str, database_url: str, seeded: Seeded, settings: Settings,
-                       scenarios: list[Scenario] | None = None) -> list[Measurement]:
+                       scenarios: list[Scenario] | None = None,
+                       also: Sequence[Callable[[int, int], Awaitable[Measurement]]] = ()) -> list[Measurement]:
+    """The HTTP scenarios against one server process; `also` measures more on it, given (port, server pid)."""
     measurements = []
-    with serving("benchmarks.bench_app", {"DATABASE_URL": database_url}) as (port, server):
-        for scenario in scenarios or HTTP_SCENARIOS:
+    with serving("benchmarks.bench_app", {"DATABASE_URL": database_url, **secrets_key_env()}) as (port, server):
+        for scenario in HTTP_SCENARIOS if scenarios is None else scenarios:
             check_parity(port, scenario, seeded)
             measurement = Measurement(scenario.name, scenario.what, database, scenario.target)
             variants = {"graphql": scenario.spec(seeded, True), "baseline": scenario.spec(seeded, False)}
@@ -102,13 +106,15 @@ async def measure_http(database: str, database_url: str, seeded: Seeded, setting
                             "seconds": settings.warmup_seconds if round_number < 0 else settings.seconds,
                             "max_operations": settings.max_operations, "run_id": f"{uuid.uuid4().hex[:10]}-"}
                     result, peak = await run_module("benchmarks.load", spec, server.pid)
-                    run = _run_from(result, peak, f"{scenario.name} / {name}")
+                    run = run_from(result, peak, f"{scenario.name} / {name}")
                     if round_number >= 0:
                         measurement.variant(name).runs.append(run)
                     print(f"  {database:<10} {scenario.name:<45} {name:<9} {run.throughput:8.1f}/s "
                           f"p50 {run.p50_ms:6.1f} ms  p99 {run.p99_ms:6.1f} ms", flush=True)
             measurement.notes.append(f"server peak RSS over the whole run: {rss_mb(server.pid, 'VmHWM'):.0f} MB")
             measurements.append(measurement)
+        for measure in also:
+            measurements.append(await measure(port, server.pid))
     return measurements
 
 
@@ -121,7 +127,7 @@ async def measure_interleaved(measurement: Measurement, module: str, specs: dict
             spec = {**specs[name], "seconds": settings.warmup_seconds if round_number < 0 else settings.seconds,
                     "max_operations": settings.max_operations}
             result, peak = await run_module(module, spec, None)
-            run = _run_from(result, peak, f"{measurement.scenario} / {name}")
+            run = run_from(result, peak, f"{measurement.scenario} / {name}")
             if round_number >= 0:
                 measurement.variant(name).runs.append(run)
             print(f"  {measurement.database:<10} {measurement.scenario:<45} {name:<12} {run.throughput:8.1f}/s "

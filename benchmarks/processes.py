@@ -76,3 +76,12 @@ async def run_watched(command: list[str], watch_pid: int | None) -> tuple[str, f
     if process.returncode != 0:
         raise RuntimeError(f"{command} exited with {process.returncode}")
     return stdout.decode(), peak
+
+
+def secrets_key_env() -> dict[str, str]:
+    """A SECRETS_KEY for the server (provider settings hold secrets it must encrypt), unless one is set."""
+    if os.environ.get("SECRETS_KEY"):
+        return {}
+    made = subprocess.run([str(Path(sys.executable).with_name("reward-ledger")), "generate-secrets-key"],
+                          capture_output=True, text=True, cwd=ROOT)
+    return {"SECRETS_KEY": made.stdout.strip()} if made.returncode == 0 and made.stdout.strip() else {}

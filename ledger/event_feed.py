@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
@@ -29,7 +30,7 @@ from ledger.persistence.models import Event, Tenant
 REPLAY_PAGE_SIZE = 100
 GAP_WAIT_S = 0.25  # how long a message that arrived early waits for the ones before it, before the log is read
 MAX_EARLY = 1000  # or until this many have arrived early
-_FIELDS = ("sequence", "type", "reward_id", "transfer_id", "campaign_id", "member_id",
+_FIELDS = ("sequence", "type", "reward_id", "transfer_id", "campaign_id", "member_id", "created_at",
            "transfer__debit_account_id", "transfer__credit_account_id")
 
 
@@ -43,19 +44,22 @@ class CommittedEvent:
     campaign_id: int | None
     member_id: str | None
     account_ids: tuple[int, ...]
+    created_at: datetime | None = None  # when it was written: with the sequence, names this event for good
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> CommittedEvent:
+        written = message.get("created_at")
         return cls(sequence=int(message["sequence"]), type=str(message["type"]), reward_id=message.get("reward_id"),
                    transfer_id=message.get("transfer_id"), campaign_id=message.get("campaign_id"),
-                   member_id=message.get("member_id"), account_ids=tuple(message.get("account_ids") or ()))
+                   member_id=message.get("member_id"), account_ids=tuple(message.get("account_ids") or ()),
+                   created_at=datetime.fromisoformat(written) if isinstance(written, str) else None)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CommittedEvent:
         accounts = (row["transfer__debit_account_id"], row["transfer__credit_account_id"])
         return cls(sequence=row["sequence"], type=row["type"], reward_id=row["reward_id"],
                    transfer_id=row["transfer_id"], campaign_id=row["campaign_id"], member_id=row["member_id"],
-                   account_ids=tuple(a for a in accounts if a is not None))
+                   account_ids=tuple(a for a in accounts if a is not None), created_at=row["created_at"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +174,13 @@ class EventFeed:
 
 @asynccontextmanager
 async def event_feed(interest: EventInterest, *, queue_size: int | None = None,
-                     on_overflow: Callable[[], None] | None = None) -> AsyncIterator[EventFeed]:
+                     on_overflow: Callable[[], None] | None = None,
+                     page_size: int = REPLAY_PAGE_SIZE) -> AsyncIterator[EventFeed]:
     """A feed subscribed to the bus for the life of the block (and unsubscribed however it ends)."""
     bus = get_event_bus()
     mailbox = bus.subscribe(tenant_ids=(interest.tenant_id,), queue_size=queue_size, on_overflow=on_overflow)
     try:
-        yield EventFeed(interest, mailbox)
+        yield EventFeed(interest, mailbox, page_size=page_size)
     finally:
         bus.unsubscribe(mailbox)
 

@@ -122,6 +122,7 @@ def event_message(event: Event, account_ids: Sequence[int] = ()) -> dict[str, An
         "campaign_id": event.campaign_id,
         "member_id": event.member_id,
         "account_ids": list(account_ids),  # the transfer's debit and credit accounts, if it has a transfer
+        "created_at": event.created_at.isoformat() if event.created_at else None,  # with the sequence: its name
     }
 
 

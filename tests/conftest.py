@@ -18,6 +18,7 @@ from ledger.domain import clock
 from ledger.persistence.database import migrate, open_database
 from ledger.services.audit import audit
 from tests.databases import TestDatabase, TestServerUnreachable, create_test_database, drop_test_database
+from tests.secrets_support import use_test_secrets_key
 from tests.support import GraphQLClient, TenantFixture, make_tenant, served
 
 _test_database: TestDatabase | None = None
@@ -25,6 +26,7 @@ _test_database: TestDatabase | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _test_database
+    use_test_secrets_key()  # in every worker too: each process encrypts and decrypts provider secrets
     if getattr(config, "workerinput", None) is not None or _test_database is not None:
         return
     try:
@@ -139,5 +141,6 @@ async def unionpay_sandbox_url() -> AsyncIterator[str]:
 async def randou_sandbox_url() -> AsyncIterator[str]:
     from providers.randou.sandbox import create_sandbox_app
 
-    async with served(create_sandbox_app()) as url:
+    # The storm test sends 200 pushes at once; on a loaded two-core machine an answer can take over 5 s.
+    async with served(create_sandbox_app(timeout_s=30)) as url:
         yield url

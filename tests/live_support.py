@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import websockets
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.client import AsyncClientSession
 from gql.transport.websockets import WebsocketsTransport
 
@@ -32,6 +32,12 @@ async def live_session(server_url: str, token: str | None, **options: Any) -> As
         yield session
 
 
+def request(document: str, variables: dict | None = None) -> GraphQLRequest:
+    parsed = gql(document)
+    parsed.variable_values = variables
+    return parsed
+
+
 def close_code(error: BaseException) -> int | None:
     """The close code the server sent, found among the causes gql wraps it in."""
     seen: BaseException | None = error
@@ -48,7 +54,7 @@ async def close_code_of(server_url: str, token: str | None, document: str, varia
     try:
         async with live_session(server_url, token, **options) as session:
             async with asyncio.timeout(WAIT_S):
-                async for _ in session.subscribe(gql(document), variable_values=variables):
+                async for _ in session.subscribe(request(document, variables)):
                     pass
     except Exception as error:  # noqa: BLE001 - the close is what is asked for
         return close_code(error)
@@ -64,7 +70,7 @@ class Subscription:
 
     async def _gather(self, session: AsyncClientSession, document: str, variables: dict | None) -> None:
         try:
-            async for result in session.subscribe(gql(document), variable_values=variables):
+            async for result in session.subscribe(request(document, variables)):
                 self._results.put_nowait(result)
         except Exception as error:  # noqa: BLE001 - handed to whoever awaits the next result
             self._results.put_nowait(error)

@@ -13,9 +13,10 @@ from strawberry.scalars import JSON
 from api.context import Info, principal_of
 from api.errors import forbidden
 from api.ids import encode_id
-from api.types.enums import AccountKind, RewardKind, RewardStatus, Role, TransferState
+from api.types.enums import AccountKind, Resolution, RewardKind, RewardStatus, Role, TransferState
 from api.types.money import Balance, Money
 from ledger.persistence import models
+from ledger.persistence.resolution_models import RewardResolution
 
 R = TypeVar("R")
 
@@ -102,20 +103,18 @@ class Transfer(Node):
     created_at: datetime
     expires_at: datetime | None
     resolved_at: datetime | None
+    # Amounts are made with the node, not by resolvers: see Money.
+    amount: Money = strawberry.field(description="The amount moved, or held while pending.")
+    posted_amount: Money | None = strawberry.field(
+        description="What a resolved transfer posted (less than `amount` after a partial post; 0 when voided); "
+        "null while pending.")
 
     @classmethod
     def from_row(cls, row: models.Transfer) -> Transfer:
         return cls(id=strawberry.ID(encode_id("Transfer", row.id)), row=row, state=row.state,
-                   created_at=row.created_at, expires_at=row.expires_at, resolved_at=row.resolved_at)
-
-    @strawberry.field(description="The amount moved, or held while pending.")
-    def amount(self) -> Money:
-        return Money.of(self.row.amount, self.row.asset)
-
-    @strawberry.field(description="What a resolved transfer posted (less than `amount` after a partial post; "
-                      "0 when voided); null while pending.")
-    def posted_amount(self) -> Money | None:
-        return None if self.row.posted_amount is None else Money.of(self.row.posted_amount, self.row.asset)
+                   created_at=row.created_at, expires_at=row.expires_at, resolved_at=row.resolved_at,
+                   amount=Money.of(row.amount, row.asset),
+                   posted_amount=None if row.posted_amount is None else Money.of(row.posted_amount, row.asset))
 
     @strawberry.field
     async def debit_account(self, info: Info) -> Account:
@@ -144,6 +143,23 @@ class Transfer(Node):
         return Reward.from_row(row)
 
 
+@strawberry.type(description="How a person settled a reward no job could (resolveReward), who, and why.")
+class ResolutionRecord:
+    resolution: Resolution
+    note: str
+    amount: Money | None = strawberry.field(description="What PAY posted; null for VOID (or a PAY moving nothing).")
+    resolved_by: strawberry.ID | None = strawberry.field(description="The admin API key that resolved it.")
+    resolved_at: datetime
+
+    @classmethod
+    def from_row(cls, row: RewardResolution, asset: str) -> ResolutionRecord:
+        key_id = row.api_key_id  # type: ignore[attr-defined]
+        return cls(resolution=row.resolution, note=row.note,
+                   amount=Money.of(row.amount, asset) if row.amount is not None else None,
+                   resolved_by=strawberry.ID(encode_id("ApiKey", key_id)) if key_id is not None else None,
+                   resolved_at=row.created_at)
+
+
 @strawberry.type(description="What a member sees: a draw, a coupon issue, a red packet, a ticket prize.")
 class Reward(Node):
     row: strawberry.Private[models.Reward]
@@ -153,6 +169,7 @@ class Reward(Node):
     member_id: str
     created_at: datetime
     updated_at: datetime
+    amount: Money  # made with the node, not by a resolver: see Money
 
     campaign_link: strawberry.Private[Loaded[models.Campaign] | None] = None
 
@@ -160,11 +177,7 @@ class Reward(Node):
     def from_row(cls, row: models.Reward, campaign: Loaded[models.Campaign] | None = None) -> Reward:
         return cls(id=strawberry.ID(encode_id("Reward", row.id)), row=row, kind=row.kind, status=row.status,
                    provider=row.provider, member_id=row.member_id, created_at=row.created_at,
-                   updated_at=row.updated_at, campaign_link=campaign)
-
-    @strawberry.field
-    def amount(self) -> Money:
-        return Money.of(self.row.amount, self.row.asset)
+                   updated_at=row.updated_at, amount=Money.of(row.amount, row.asset), campaign_link=campaign)
 
     @strawberry.field(description="How often the status-sync job has asked the provider about it.")
     def sync_attempts(self) -> int:
@@ -177,6 +190,14 @@ class Reward(Node):
     @strawberry.field(description="Why it was handed to a person (NEEDS_ATTENTION), when a job did that.")
     def attention_reason(self) -> str | None:
         return self.row.attention_reason
+
+    @strawberry.field(description="How a person settled it (resolveReward); null until then, and for member "
+                      "tokens (the note is the operators').")
+    async def resolution(self, info: Info) -> ResolutionRecord | None:
+        if principal_of(info).is_member:
+            return None
+        row = await info.context.loaders.resolution_by_reward.load(self.row.id)
+        return ResolutionRecord.from_row(row, self.row.asset) if row is not None else None
 
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")

@@ -22,6 +22,7 @@ class Principal:
     tenant_id: int
     role: Role
     member_id: str | None = None  # set for member tokens only
+    api_key_id: int | None = None  # set for API keys only: who did what a person decides (resolveReward)
 
     @property
     def is_member(self) -> bool:

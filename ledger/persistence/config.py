@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "ledger.persistence.red_packet_models",
     "ledger.persistence.draw_models",
     "ledger.persistence.scheduler_models",
+    "ledger.persistence.resolution_models",
 ]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"

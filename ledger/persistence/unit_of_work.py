@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.events import publish_after_commit
 from ledger.persistence.models import Event, IdempotencyRecord, Transfer
-from ledger.persistence.sequences import reserve_event_sequences
+from ledger.persistence.sequences import append_events
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -63,11 +63,9 @@ class UnitOfWork:
         if not self._pending:
             return []
         account_ids = await self._transfer_accounts()  # before the sequence row's lock, which is held to commit
-        first = await reserve_event_sequences(self.tenant_id, len(self._pending))
         events = [
-            Event(
+            Event(  # numbered by append_events
                 tenant_id=self.tenant_id,
-                sequence=first + i,
                 type=p.type,
                 reward_id=p.reward_id,
                 transfer_id=p.transfer_id,
@@ -75,9 +73,9 @@ class UnitOfWork:
                 member_id=p.member_id,
                 data=p.data,
             )
-            for i, p in enumerate(self._pending)
+            for p in self._pending
         ]
-        await Event.bulk_create(events)
+        await append_events(self.tenant_id, events)
         self.committed_account_ids = {
             event.sequence: account_ids[p.transfer_id] for event, p in zip(events, self._pending, strict=True)
             if p.transfer_id is not None and p.transfer_id in account_ids

@@ -27,6 +27,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def credential_digest(credential: str) -> str:
+    """What is stored of a credential (and what caches of it are keyed by)."""
+    return _digest(credential)
+
+
 async def create_tenant(name: str) -> Tenant:
     name = name.strip()
     if not name or len(name) > MAX_TENANT_NAME_LENGTH:
@@ -65,7 +70,9 @@ async def authenticate(credential: str) -> Principal | None:
     """The principal a bearer credential stands for, or None when it is unknown, revoked or expired."""
     if credential.startswith(API_KEY_PREFIX):
         key = await ApiKey.get_or_none(key_hash=_digest(credential), revoked_at=None)
-        return Principal(tenant_id=key.tenant_id, role=Role(key.role)) if key else None  # type: ignore[attr-defined]
+        if key is None:
+            return None
+        return Principal(tenant_id=key.tenant_id, role=Role(key.role), api_key_id=key.id)  # type: ignore[attr-defined]
     if credential.startswith(MEMBER_TOKEN_PREFIX):
         token = await MemberToken.get_or_none(token_hash=_digest(credential))
         if token is None or token.expires_at <= now():
@@ -81,4 +88,7 @@ async def revoke_api_key(tenant_id: int, key_id: int) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = now()
         await key.save(update_fields=["revoked_at"])
+    from ledger.services import credential_cache  # it builds on this module
+
+    credential_cache.forget(key.key_hash)
     return key

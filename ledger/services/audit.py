@@ -15,19 +15,25 @@ from tortoise import connections
 
 from ledger.domain.money import MAX_AMOUNT
 
-# Each account's totals as its transfers say they should be.
+# Each account's totals as its transfers say they should be. The transfers are summed once, grouped by
+# account, and joined: a subquery per account would read the transfers table once for every account.
 _ACCOUNT_VS_TRANSFERS = """
+WITH sides AS (
+  SELECT debit_account_id AS account_id,
+         SUM(CASE WHEN state = 'POSTED' THEN posted_amount ELSE 0 END) AS dp, 0 AS cp,
+         SUM(CASE WHEN state = 'PENDING' THEN amount ELSE 0 END) AS dq, 0 AS cq
+  FROM transfers GROUP BY debit_account_id
+  UNION ALL
+  SELECT credit_account_id, 0, SUM(CASE WHEN state = 'POSTED' THEN posted_amount ELSE 0 END),
+         0, SUM(CASE WHEN state = 'PENDING' THEN amount ELSE 0 END)
+  FROM transfers GROUP BY credit_account_id
+), derived AS (
+  SELECT account_id, SUM(dp) AS dp, SUM(cp) AS cp, SUM(dq) AS dq, SUM(cq) AS cq FROM sides GROUP BY account_id
+)
 SELECT a.id, a.tenant_id, a.asset, a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending,
-  COALESCE((SELECT SUM(t.posted_amount) FROM transfers t
-            WHERE t.debit_account_id = a.id AND t.state = 'POSTED'), 0) AS dp,
-  COALESCE((SELECT SUM(t.posted_amount) FROM transfers t
-            WHERE t.credit_account_id = a.id AND t.state = 'POSTED'), 0) AS cp,
-  COALESCE((SELECT SUM(t.amount) FROM transfers t
-            WHERE t.debit_account_id = a.id AND t.state = 'PENDING'), 0) AS dq,
-  COALESCE((SELECT SUM(t.amount) FROM transfers t
-            WHERE t.credit_account_id = a.id AND t.state = 'PENDING'), 0) AS cq,
+  COALESCE(d.dp, 0) AS dp, COALESCE(d.cp, 0) AS cp, COALESCE(d.dq, 0) AS dq, COALESCE(d.cq, 0) AS cq,
   a.debits_must_not_exceed_credits AS constrained
-FROM accounts a {where}
+FROM accounts a LEFT JOIN derived d ON d.account_id = a.id {where}
 """
 
 _EVENT_SEQUENCES = """

@@ -19,6 +19,7 @@ from ledger.persistence.coupon_models import IssuedCoupon
 from ledger.persistence.models import Account, Reward, Transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
 from ledger.ports import Accepted, Outcome, ProviderNotConfigured, Rejected, RewardSnapshot, Unknown, provider_for
+from ledger.services import coupon_member_accounts as member_accounts
 from ledger.services.accounts import member_wallet, named_account
 from ledger.services.campaigns import find_campaign
 from ledger.services.rewards import change_status, check_member_id
@@ -50,6 +51,10 @@ class CouponOrder:
 
 
 class CouponGateway(Protocol):
+    def seal(self, value: str) -> str: ...
+
+    def unseal(self, sealed: str) -> str: ...
+
     async def issue(self, order: CouponOrder) -> Outcome: ...
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome: ...
@@ -128,23 +133,26 @@ async def issue_coupons(tenant_id: int, request: CouponRequest, idempotency_key:
     _check(request)
     gateway = await _gateway(tenant_id)
     order = _order(tenant_id, idempotency_key, request)
+    details = member_accounts.kept_details(asdict(order), gateway)  # a mobile number only sealed and masked
 
     async def record(uow: UnitOfWork) -> tuple[dict, tuple[Reward, bool]]:
-        reward = await _record_request(uow, tenant_id, request, order)
+        reward = await _record_request(uow, tenant_id, request, order, details)
         return {"reward_id": reward.id}, (reward, True)
 
     async def replay(reference: dict) -> tuple[Reward, bool]:
         return await Reward.get(id=reference["reward_id"]), False
 
     reward, created = await run_idempotent_write(
-        tenant_id, operation="issueCoupons", key=idempotency_key, request=asdict(request), work=record,
-        replay=replay)
+        tenant_id, operation="issueCoupons", key=idempotency_key,
+        request=member_accounts.compared_request(asdict(request), details), work=record, replay=replay)
     if not created:
         return reward
-    return await record_outcome(tenant_id, reward.id, await gateway.issue(order))
+    return await record_outcome(tenant_id, reward.id, member_accounts.redacted(await gateway.issue(order),
+                                                                               asdict(order)))
 
 
-async def _record_request(uow: UnitOfWork, tenant_id: int, request: CouponRequest, order: CouponOrder) -> Reward:
+async def _record_request(uow: UnitOfWork, tenant_id: int, request: CouponRequest, order: CouponOrder,
+                          details: dict[str, Any]) -> Reward:
     campaign = await find_campaign(tenant_id, request.campaign_id)
     asset = f"COUPON:{request.coupon_template_id}"
     if campaign.asset != asset:
@@ -156,7 +164,7 @@ async def _record_request(uow: UnitOfWork, tenant_id: int, request: CouponReques
     reward = await Reward.create(
         tenant_id=tenant_id, kind=RewardKind.COUPON, status=RewardStatus.PENDING, provider=PROVIDER,
         campaign_id=campaign.id, member_id=request.member_id or "", asset=asset, amount=request.num,
-        provider_refs={"orderId": order.order_id}, details={"request": asdict(order)},
+        provider_refs={"orderId": order.order_id}, details=details,
     )
     uow.emit("reward.created", reward_id=reward.id, campaign_id=campaign.id, member_id=request.member_id,
              data={"status": reward.status.value, "kind": reward.kind.value, "provider": PROVIDER})
@@ -210,6 +218,12 @@ async def sync_coupon_reward(tenant_id: int, reward: Reward) -> Reward:
     if reward.status not in (RewardStatus.PENDING, RewardStatus.UNKNOWN):
         return reward
     gateway = await _gateway(tenant_id)
+    try:
+        details = member_accounts.details_to_resend(reward.details, gateway)
+    except ValueError:  # sealed under a private key the tenant has since replaced: only a person can settle it
+        return await record_outcome(tenant_id, reward.id, Unknown(
+            "the order's sealed member account cannot be read with the tenant's current Allinpay key"))
     snapshot = RewardSnapshot(id=reward.id, tenant_id=tenant_id, member_id=reward.member_id, amount=reward.amount,
-                              asset=reward.asset, provider_refs=reward.provider_refs, details=reward.details)
-    return await record_outcome(tenant_id, reward.id, await gateway.query_status(snapshot))
+                              asset=reward.asset, provider_refs=reward.provider_refs, details=details)
+    outcome = member_accounts.redacted(await gateway.query_status(snapshot), details[member_accounts.ORDER])
+    return await record_outcome(tenant_id, reward.id, outcome)

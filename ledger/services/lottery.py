@@ -42,6 +42,8 @@ _BAR_CODE = re.compile(r"^[A-Za-z0-9\-]{4,64}\Z")
 _USER_ID = re.compile(r"^[A-Za-z0-9]{1,32}\Z")
 _IN_FLIGHT = frozenset({RewardStatus.REQUESTED, RewardStatus.PENDING, RewardStatus.UNKNOWN,
                         RewardStatus.NEEDS_ATTENTION})
+# Set on a reward a person voided (resolveReward) after the gateway had redeemed its ticket: still redeemed.
+TICKET_REDEEMED = "ticketRedeemed"
 
 
 class LotteryGateway(Protocol):
@@ -150,7 +152,7 @@ async def _take_ticket(tenant_id: int, bar_code: str) -> None:
     if holder.status in _IN_FLIGHT:
         raise LedgerError(ErrorCode.TICKET_IN_PROGRESS,
                           "this ticket's redemption is still in progress; it settles shortly", field="barCode")
-    if holder.status in (RewardStatus.ISSUED, RewardStatus.CLAIMED):
+    if holder.status in (RewardStatus.ISSUED, RewardStatus.CLAIMED) or holder.details.get(TICKET_REDEEMED):
         raise LedgerError(ErrorCode.TICKET_ALREADY_REDEEMED, "this ticket was already redeemed",
                           field="barCode")
     await TicketLock.filter(id=lock.id).delete()
@@ -235,9 +237,16 @@ def _check_bar_code(bar_code: str) -> str:
     return bar_code
 
 
+_MAX_IP_TEXT = 64  # the longest IPv6 text (six groups and an IPv4 tail, all in full) is 45 characters
+
+
 def _check_ip(user_ip: str) -> str:
+    # ipaddress takes an IPv6 zone ("fe80::1%eth0", any length): it names an interface on the sender's own
+    # host, no address a member can be counted or blocked by, so it is refused like any other non-address.
     try:
+        if len(user_ip) > _MAX_IP_TEXT or "%" in user_ip:
+            raise ValueError(user_ip)
         return str(ipaddress.ip_address(user_ip.strip()))
-    except (ValueError, AttributeError):
-        raise LedgerError(ErrorCode.INVALID_INPUT, "userRealIp must be an IPv4 or IPv6 address",
+    except (ValueError, TypeError, AttributeError):
+        raise LedgerError(ErrorCode.INVALID_INPUT, "userRealIp must be an IPv4 or IPv6 address, without a zone",
                           field="userRealIp") from None

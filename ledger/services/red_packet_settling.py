@@ -79,9 +79,11 @@ async def settle_from_listing(tenant_id: int, gateway: RedPacketGateway, reward_
     adopted = await _adopt_first_free(tenant_id, reward.id, candidates) if candidates else None
     if adopted is not None:
         return adopted
-    if reward.status is not RewardStatus.UNKNOWN:
-        return await record_state(tenant_id, reward.id, None, None, "sent; the platform does not list the packet yet")
-    return await hold_if_long_unlisted(tenant_id, gateway, reward, "packet for this member")
+    if reward.status is RewardStatus.UNKNOWN:
+        return await hold_if_long_unlisted(tenant_id, gateway, reward, "packet for this member")
+    if reward.status is RewardStatus.NEEDS_ATTENTION:
+        return reward  # its reason stands: a person settles it, unless its packet is listed after all
+    return await record_state(tenant_id, reward.id, None, None, "sent; the platform does not list the packet yet")
 
 
 async def hold_if_long_unlisted(tenant_id: int, gateway: RedPacketGateway, reward: Reward, what: str) -> Reward:

@@ -3,14 +3,16 @@
 The instant-lottery gateway serialises each station (seed §7), so the service must never have two calls
 for one station in flight. Within a process an asyncio lock queues callers; across processes a lease
 row does: acquiring it is one conditional UPDATE (holder empty or expired), which both SQLite and
-PostgreSQL apply atomically. The lease expires on its own, so a crashed holder blocks nobody for long;
-its time-to-live must exceed the longest call (timeouts included).
+PostgreSQL apply atomically. The lease expires on its own, so a crashed holder blocks the station for one
+time-to-live at most (the gateway's `stationLeaseSeconds`); a live holder renews it every third of that
+while its call runs, so a lease shorter than a slow call still keeps a second call out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +24,7 @@ from tortoise.expressions import Q
 from ledger.domain.clock import now
 from ledger.persistence.provider_models import StationLease
 
+log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 0.02
 _local_locks: dict[tuple[int, str, str], asyncio.Lock] = {}
 
@@ -42,9 +45,13 @@ async def station_lease(tenant_id: int, provider: str, station_id: str, *, ttl_s
     holder = uuid.uuid4().hex
     try:
         await _acquire(tenant_id, provider, station_id, holder, ttl_s=ttl_s, wait_s=wait_s)
+        renewing = asyncio.create_task(_renew(tenant_id, provider, station_id, holder, ttl_s=ttl_s))
         try:
             yield
         finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
             await StationLease.filter(tenant_id=tenant_id, provider=provider, station_id=station_id,
                                       holder=holder).update(holder=None, expires_at=None)
     finally:
@@ -67,6 +74,20 @@ async def _acquire(tenant_id: int, provider: str, station_id: str, holder: str, 
         if loop.time() >= deadline:
             raise StationBusy(station_id)
         await asyncio.sleep(POLL_INTERVAL_S)
+
+
+async def _renew(tenant_id: int, provider: str, station_id: str, holder: str, *, ttl_s: float) -> None:
+    """Pushes the lease's expiry on while its holder lives; stops once the lease is no longer its own."""
+    while True:
+        await asyncio.sleep(ttl_s / 3)
+        try:
+            renewed = await StationLease.filter(tenant_id=tenant_id, provider=provider, station_id=station_id,
+                                                holder=holder).update(expires_at=now() + timedelta(seconds=ttl_s))
+        except Exception:  # noqa: BLE001 - a failed renewal must not break the call; the next one tries again
+            log.warning("renewing the lease of station %s failed", station_id, exc_info=True)
+            continue
+        if not renewed:
+            return
 
 
 async def _ensure_row(tenant_id: int, provider: str, station_id: str) -> None:

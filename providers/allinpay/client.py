@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from ledger.ports import NeverSent, Outcome, RewardSnapshot, Unknown
+from providers.allinpay.member_accounts import member_account_sealer
 from providers.allinpay.outcomes import coupon_outcome
 from providers.allinpay.settings import PROVIDER, AllinpaySettings
 from providers.allinpay.wire import parse_response, request_form
@@ -95,6 +96,14 @@ class AllinpayClient:
     async def issue(self, order: Any) -> Outcome:
         """The port's `issue` flow (DESIGN.md §4): `send_coupons` for an object with CouponSendRequest's fields."""
         return await self.send_coupons(CouponSendRequest.from_fields(order))
+
+    def seal(self, value: str) -> str:
+        """A member account (a mobile number, say) as the ledger may keep it (allinpay/member_accounts.py)."""
+        return member_account_sealer(self.settings.private_key_pem).seal(value)
+
+    def unseal(self, sealed: str) -> str:
+        """The inverse of `seal`; ValueError if it was sealed under another private key."""
+        return member_account_sealer(self.settings.private_key_pem).unseal(sealed)
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         """Settles a reward by sending its order again, unchanged.

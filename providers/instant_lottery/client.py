@@ -21,7 +21,7 @@ import httpx
 from ledger.domain.statuses import RewardStatus
 from ledger.ports import Accepted, NeverSent, Outcome, Rejected, RewardSnapshot, Unknown
 from ledger.services import provider_sessions
-from ledger.services.station_lease import station_lease
+from ledger.services.station_lease import StationBusy, station_lease
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
 from providers.instant_lottery import codes
 from providers.instant_lottery.answers import (
@@ -102,6 +102,8 @@ class InstantLotteryClient:
             reply = await self._call(station_id, "thirdAward", business)
         except GatewayNotReached as exc:  # the login or the ticket never left: nothing was redeemed
             return NeverSent.because(str(exc))
+        except StationBusy:  # the station's lease never came free: the ticket never left either
+            return NeverSent.because(f"station {station_id} is busy with another call; try again shortly")
         except GatewayUnavailable as exc:
             return Unknown(str(exc))
         except GatewayError as exc:  # the login failed: the ticket was never submitted
@@ -162,6 +164,8 @@ class InstantLotteryClient:
             record = await self.prize_of(station_id, bar_code)
         except GatewayUnavailable as exc:
             return Unknown(str(exc))
+        except StationBusy:
+            return Unknown(f"station {station_id} is busy with another call")
         except GatewayError as exc:
             return Rejected(code=exc.code, message=exc.message, retryable=codes.describe(exc.code).retry_safe)
         if record is None:

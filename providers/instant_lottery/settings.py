@@ -3,7 +3,8 @@
 The JSON shape is what the sandbox's `/_control/config` returns and what `configureProvider` takes:
 {"baseUrl", "appKey", "appSecret", "signMethod"?, "stations": [{"stationId", "clerkId", "password",
 "type", "version", "serialNo"}], "defaultStationId"?, "paths"?, "connectTimeoutSeconds"?,
-"readTimeoutSeconds"?, "merchantPrefix"?, "tlsCaBundle"? (the gateway's own CA, seed §3.4; providers/ca_bundle.py)}
+"readTimeoutSeconds"?, "merchantPrefix"?, "stationLeaseSeconds"?, "tlsCaBundle"? (the gateway's own CA, seed §3.4;
+providers/ca_bundle.py)}
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ DEFAULT_PATHS = {
 SECRET_FIELDS = ("appSecret", "stations[].password")
 # The keys read below; baseUrl, the timeouts and tlsCaBundle are every calling provider's (providers/settings.py).
 SETTING_KEYS = frozenset({"appKey", "appSecret", "signMethod", "stations", "defaultStationId", "paths",
-                          "merchantPrefix"})
+                          "merchantPrefix", "stationLeaseSeconds"})
+# How long a station's lease (one call in flight per station, ledger/services/station_lease.py) outlives its
+# last renewal: what an instance that crashed mid-call costs the station. A live holder renews it every
+# third of this while its call runs, however long the call takes.
+DEFAULT_STATION_LEASE_S = 10.0
+STATION_LEASE_RANGE_S = (1, 600)
 STATION_KEYS = frozenset({"stationId", "clerkId", "password", "type", "version", "serialNo"})
 
 
@@ -60,14 +66,15 @@ class LotterySettings:
     paths: dict[str, str]
     timeouts: Timeouts
     merchant_prefix: str
+    station_lease_s: float = DEFAULT_STATION_LEASE_S
 
     def url(self, flow: str) -> str:
         return self.base_url.rstrip("/") + self.paths[flow]
 
     @property
     def lease_ttl_s(self) -> float:
-        """Longer than a call can take: a login and a retried call, each up to both timeouts."""
-        return 4 * (self.timeouts.connect_s + self.timeouts.read_s) + 5
+        """The station lease's time-to-live (`stationLeaseSeconds`); renewed while the call runs."""
+        return self.station_lease_s
 
 
 def parse_settings(raw: dict[str, Any]) -> LotterySettings:
@@ -95,7 +102,15 @@ def parse_settings(raw: dict[str, Any]) -> LotterySettings:
         paths=paths,
         timeouts=timeouts_from(raw),
         merchant_prefix=prefix,
+        station_lease_s=_station_lease(raw.get("stationLeaseSeconds", DEFAULT_STATION_LEASE_S)),
     )
+
+
+def _station_lease(value: Any) -> float:
+    low, high = STATION_LEASE_RANGE_S
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise SettingsInvalid("stationLeaseSeconds", f"a number of seconds from {low} to {high}")
+    return float(value)
 
 
 def mask_settings(raw: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,8 @@ async def test_funding_past_64_bits_is_refused_and_changes_nothing(gql: GraphQLC
     assert report.ok, report.problems
 
 
-async def test_the_limit_holds_for_the_funding_account_that_feeds_every_campaign(gql: GraphQLClient, tenant: TenantFixture):
+async def test_the_limit_holds_for_the_funding_account_that_feeds_every_campaign(gql: GraphQLClient,
+                                                                                  tenant: TenantFixture):
     first = await gql.create_campaign(tenant.admin, name="A", key="c-a")
     second = await gql.create_campaign(tenant.admin, name="B", key="c-b")
     await fund(gql, tenant, first, MAX_AMOUNT - 10, "f-a")

@@ -1,6 +1,7 @@
 """Every document under graphql/ runs against a live server and answers without errors: a document that
 only validates can still ask for something the API cannot give (the event feed once paged with a string
-cursor its `after: Int` could not take)."""
+cursor its `after: Int` could not take). Queries and mutations go over HTTP; the subscriptions under
+graphql/subscriptions/ over a WebSocket, through a third-party client."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pytest
 
 from tests.e2e.test_coupons import AllinpaySandbox
 from tests.e2e.test_red_packets import DEFINE, PlatformSandbox
+from tests.live_support import Subscription, live_session
 from tests.lottery_support import CONFIGURE, Sandbox, connect_tenant
 from tests.support import ISSUE_MEMBER_TOKEN, GraphQLClient, TenantFixture
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "graphql"
+SUBSCRIPTIONS = DOCUMENTS / "subscriptions"
 BEIJING_TODAY = "2026-01-15"
 
 
@@ -112,8 +115,53 @@ async def test_every_client_document_runs_against_a_live_server(gql: GraphQLClie
     status = await run("RewardStatus", {"id": reward_id}, token=member_token)
     assert status["reward"]["status"] == "ISSUED"
 
-    every_document = {path.stem for path in DOCUMENTS.rglob("*.graphql")}
+    every_document = {path.stem for path in DOCUMENTS.rglob("*.graphql") if path.parent != SUBSCRIPTIONS}
     assert run.ran == every_document, f"documents no test runs: {sorted(every_document - run.ran)}"
+
+
+async def test_every_subscription_document_runs_live_over_a_websocket(server_url: str, gql: GraphQLClient,
+                                                                      tenant: TenantFixture):
+    """Each subscription document, through the `gql` client, yields an update without errors."""
+    campaign = await gql.create_campaign(tenant.admin)
+    await gql.fund(tenant.admin, campaign, 10_000)
+    await gql.grant(tenant.operator, campaign, "m1", 500, "doc-live-grant")
+    member_token = (await gql(ISSUE_MEMBER_TOKEN, {"input": {"memberId": "m1"}},
+                              token=tenant.operator))["issueMemberToken"]["token"]
+    [wallet] = (await gql('{ accounts(filter: {memberId: "m1"}) { nodes { id } } }',
+                          token=tenant.viewer))["accounts"]["nodes"]
+    ran: set[str] = set()
+
+    async def first_update(name: str, token: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        async with live_session(server_url, token) as session:
+            update = await Subscription(session, document(name), variables).next()
+        ran.add(name)
+        return update
+
+    streamed = await first_update("EventStream", tenant.viewer, {"after": 0})
+    assert streamed["events"]["sequence"] == 1
+    updated = await first_update("RewardUpdates", tenant.viewer, {"after": 0, "filter": {"memberId": "m1"}})
+    assert updated["rewardUpdated"]["reward"]["memberId"] == "m1"
+    mine = await first_update("MyRewardUpdates", member_token, {"after": 0})
+    assert mine["rewardUpdated"]["type"] == "reward.created"
+    balance = await first_update("BalanceUpdates", member_token, {"accountId": wallet["id"], "after": 0})
+    assert balance["accountBalanceChanged"]["account"]["balance"]["posted"]["formatted"] == "¥5.00"
+
+    async with live_session(server_url, tenant.operator) as session:
+        runs = Subscription(session, document("JobRunFinished"))
+        for _ in range(10):  # no `after:` here: run the job until the subscription, set up server-side, hears it
+            await gql("mutation { runJob(input: {job: \"audit\"}) { jobRun { id } } }", token=tenant.admin)
+            try:
+                finished = await runs.next(timeout_s=1)
+                break
+            except TimeoutError:
+                continue
+        else:
+            pytest.fail("JobRunFinished heard no run")
+    assert finished["jobRunFinished"]["job"] == "audit"
+    ran.add("JobRunFinished")
+
+    every_subscription = {path.stem for path in SUBSCRIPTIONS.glob("*.graphql")}
+    assert ran == every_subscription, f"subscription documents no test runs: {sorted(every_subscription - ran)}"
 
 
 async def test_the_event_feed_pages_through_every_event_with_its_own_document(gql: GraphQLClient,

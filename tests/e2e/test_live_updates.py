@@ -5,12 +5,17 @@ and in order across the switch from the log to the bus; credentials, tenants and
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Callable
 
 import pytest
 import websockets
 from gql.transport.exceptions import TransportQueryError
 
+from api.ids import decode_id_of
+from ledger.event_feed import REPLAY_PAGE_SIZE
 from ledger.events import InProcessEventBus, get_event_bus
+from ledger.services import rewards
 from tests.live_support import (
     Subscription,
     close_code_of,
@@ -75,12 +80,15 @@ async def test_a_subscriber_that_missed_50_events_resumes_with_after_and_gets_ea
 async def test_a_resume_while_writes_land_loses_nothing_and_doubles_nothing_at_the_switch_to_live(
         server_url: str, gql: GraphQLClient, tenant: TenantFixture):
     campaign = await funded_campaign(gql, tenant)
-    for n in range(110):  # more than two replay pages before the subscriber even starts
-        await gql.grant(tenant.operator, campaign, f"m-{n % 7}", 10, f"seed-{n}")
+    campaign_id = decode_id_of("Campaign", campaign)
+    assert campaign_id is not None
+    for n in range(REPLAY_PAGE_SIZE + 5):  # over two replay pages before the subscriber starts (in-process: faster)
+        await rewards.grant_reward(tenant.id, campaign_id=campaign_id, member_id=f"m-{n % 7}", amount=10,
+                                   idempotency_key=f"seed-{n}")
     writing_started = asyncio.Event()
 
     async def keep_writing() -> None:
-        for n in range(60):
+        for n in range(40):
             await gql.grant(tenant.operator, campaign, f"m-{n % 7}", 10, f"during-{n}")
             writing_started.set()
 
@@ -148,10 +156,11 @@ async def test_the_upgrade_requests_authorization_header_is_accepted_too(server_
 
 
 async def test_the_legacy_graphql_ws_subprotocol_is_refused(server_url: str, tenant: TenantFixture):
-    async with websockets.connect(ws_url(server_url), subprotocols=["graphql-ws"]) as socket:  # type: ignore[list-item]
-        assert socket.subprotocol is None  # the server did not take it up
-        await socket.send('{"type": "connection_init", "payload": {"Authorization": "Bearer %s"}}' % tenant.viewer)
-        with pytest.raises(websockets.ConnectionClosed) as closed:
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        async with websockets.connect(ws_url(server_url), subprotocols=["graphql-ws"]) as socket:  # type: ignore[list-item]
+            assert socket.subprotocol is None  # the server did not take it up
+            await socket.send(json.dumps({"type": "connection_init",
+                                          "payload": {"Authorization": f"Bearer {tenant.viewer}"}}))
             await asyncio.wait_for(socket.recv(), 5)  # no connection_ack: only the close
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406
     # and through a client library that would speak it if allowed
@@ -209,8 +218,9 @@ async def test_reward_updates_follow_a_reward_through_its_statuses_with_the_rewa
                   token=tenant.operator)
         results = [r["rewardUpdated"] for r in await updates.take(4)]
         assert updates.pending() == []
-    assert [r["type"] for r in results] == ["reward.created", "transfer.pending", "reward.status_changed",
-                                           "transfer.posted"]
+    assert [r["type"] for r in results] == ["reward.created", "transfer.pending", "transfer.posted",
+                                           "reward.status_changed"]
+    assert results[-1]["reward"]["status"] == "ISSUED"  # each shows the reward as it is when sent
     assert {r["reward"]["id"] for r in results} == {held["id"]}
     assert [r["sequence"] for r in results] == sorted(r["sequence"] for r in results)
 
@@ -273,20 +283,33 @@ async def test_after_must_be_a_sequence_number(server_url: str, tenant: TenantFi
     assert refused.value.errors and refused.value.errors[0]["extensions"]["code"] == "INVALID_INPUT"
 
 
-async def test_a_disconnected_subscriber_leaves_nothing_behind_on_the_bus(server_url: str, tenant: TenantFixture):
+async def test_a_disconnected_subscriber_leaves_nothing_behind_on_the_bus(
+        server_url: str, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch):
     bus = get_event_bus()
     assert isinstance(bus, InProcessEventBus)
+    changed = asyncio.Event()  # the server subscribes and unsubscribes on its own time: the test hears each
+    for name in ("subscribe", "unsubscribe"):
+        monkeypatch.setattr(bus, name, _announcing(getattr(bus, name), changed))
     before = bus.subscriber_count
+
+    async def until(count: int) -> None:
+        async with asyncio.timeout(5):
+            while bus.subscriber_count != count:
+                changed.clear()
+                await changed.wait()
+
     async with live_session(server_url, tenant.viewer) as session:
         feeds = [Subscription(session, EVENTS, {"after": 0}) for _ in range(3)]
-        await eventually(lambda: bus.subscriber_count == before + 3)
+        await until(before + 3)
         await feeds[0].stop()  # one unsubscribed (complete), the others go with the connection
-        await eventually(lambda: bus.subscriber_count == before + 2)
-    await eventually(lambda: bus.subscriber_count == before)
+        await until(before + 2)
+    await until(before)
 
 
-async def eventually(condition, timeout_s: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """For what the server does on its own time after a client's move, with nothing to await from outside."""
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            await asyncio.sleep(0.01)
+def _announcing(method: Callable, changed: asyncio.Event) -> Callable:
+    def announced(*args: object, **kwargs: object) -> object:
+        result = method(*args, **kwargs)
+        changed.set()
+        return result
+
+    return announced

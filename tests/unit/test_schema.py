@@ -36,5 +36,5 @@ def test_each_client_document_is_valid_against_the_schema(document: Path):
 @pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="../shared/contract is not beside this checkout")
 def test_the_schema_keeps_the_foundation_contract():
     result = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(ROOT / "schema.graphql"),
-                             "--only", "foundation"], capture_output=True, text=True, check=False)
+                             "--only", "foundation,subscriptions"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
