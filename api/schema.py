@@ -25,6 +25,7 @@ from api.coupons_api import CouponMutation, CouponQuery
 from api.draws_api import DrawMutation
 from api.errors import ApiErrorCode, invalid_argument
 from api.jobs_api import JobMutation, JobQuery
+from api.leaf_execution import LeafFastPathExecutionContext
 from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
@@ -161,6 +162,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True,
                                 scalar_map={MinorUnits: MINOR_UNITS_SCALAR, datetime: DATETIME_SCALAR}),
+        execution_context_class=LeafFastPathExecutionContext,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
             lambda: AddValidationRules(limit_rules),

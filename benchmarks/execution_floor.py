@@ -36,8 +36,10 @@ def _rows(count: int) -> tuple[list[Reward], dict[int, Campaign]]:
     campaigns = {i: Campaign(id=i, tenant_id=1, name=f"campaign {i}", asset="CNY", budget_account_id=i,
                              created_at=moment) for i in range(1, 6)}
     rewards = [Reward(id=i, tenant_id=1, kind=RewardKind.GRANT, status=RewardStatus.ISSUED, provider=None,
-                      campaign_id=1 + i % 5, member_id=f"m{i}", asset="CNY", amount=100 + i, provider_refs={},
-                      details={}, created_at=moment, updated_at=moment) for i in range(1, count + 1)]
+                      member_id=f"m{i}", asset="CNY", amount=100 + i, provider_refs={}, details={},
+                      created_at=moment, updated_at=moment) for i in range(1, count + 1)]
+    for i, reward in enumerate(rewards):
+        reward.campaign_id = 1 + i % 5  # type: ignore[attr-defined]  # as a row read from the database has it
     return rewards, campaigns
 
 

@@ -8,11 +8,12 @@ Nothing ever turns an `Unknown` into a success by guessing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
 
-from ledger.domain.statuses import RewardStatus
+from ledger.domain.statuses import RewardKind, RewardStatus
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,54 @@ class RewardSnapshot:
     asset: str
     provider_refs: dict[str, Any]
     details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatementRecord:
+    """One record of a provider's day, as plain values (reconciliation compares these with the ledger)."""
+
+    reference: str                 # the provider's own id: the lottery transacId, the packet's list id
+    amount: int | None             # minor units; None when the feed's rows state none (the page's total may)
+    asset: str
+    status: str                    # the provider's own word for its state, shown to operators
+    outcome: RewardStatus          # what that state means in the ledger's words
+    member_id: str | None          # the member, when the record names one the tenant knows members by
+    time: datetime | None
+    station: str | None = None     # where it was paid out, for a provider with stations
+    kind: RewardKind | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)  # the provider's row as sent, personal data left out
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    records: list[StatementRecord]
+    # The provider's own total of exactly these records, for a feed whose rows state no amounts.
+    total_amount: int | None = None
+
+
+@runtime_checkable
+class StatementFeed(Protocol):
+    """A provider that can list what it did on a day. Pages keep memory flat however large the day."""
+
+    def day_records(self, day: date) -> AsyncIterator[StatementPage]: ...
+
+
+@runtime_checkable
+class AmountLookup(Protocol):
+    """A feed whose rows carry no amounts, asked record by record where its page total disagrees."""
+
+    async def record_amounts(self, records: Sequence[StatementRecord]) -> dict[str, int | None]:
+        """The amount of each record by reference; None where the provider's answer does not tell it."""
+        ...
+
+
+@runtime_checkable
+class SessionRefresher(Protocol):
+    """A provider with login sessions that lapse (the lottery gateway's station tokens)."""
+
+    async def refresh_sessions(self, expiring_within_s: float, limit: int | None = None) -> int:
+        """Logs in again every station whose session lapses within the time given; how many it renewed."""
+        ...
 
 
 # The composition root installs the factory that builds a tenant's adapter from its stored settings.

@@ -23,6 +23,8 @@ class ErrorCode(StrEnum):
     PROVIDER_NOT_CONFIGURED = "PROVIDER_NOT_CONFIGURED"
     PROVIDER_REJECTED = "PROVIDER_REJECTED"
     PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
+    # The provider has no such flow (a reconciliation feed, say).
+    FLOW_NOT_SUPPORTED = "FLOW_NOT_SUPPORTED"
     # Lottery tickets: one redemption per ticket at a time, and one success per ticket ever.
     TICKET_IN_PROGRESS = "TICKET_IN_PROGRESS"
     TICKET_ALREADY_REDEEMED = "TICKET_ALREADY_REDEEMED"

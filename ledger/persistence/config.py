@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "ledger.persistence.draw_models",
     "ledger.persistence.scheduler_models",
     "ledger.persistence.resolution_models",
+    "ledger.persistence.reconciliation_models",
 ]
 MIGRATIONS_MODULE = "ledger.persistence.migrations"
 APP_LABEL = "ledger"

@@ -11,7 +11,8 @@ from ledger.persistence.models import Reward, Tenant
 class ProviderConfig(Model):
     """A tenant's settings for one provider (base URL, credentials, stations, options), as JSON.
 
-    Secrets are stored so the adapter can use them, and only ever leave masked (see providers.*.settings).
+    Secrets are stored encrypted (providers/stored_secrets.py), decrypted only to build the adapter, and only
+    ever leave masked (see providers.*.settings).
     """
 
     id = fields.BigIntField(primary_key=True)

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.statuses import RewardKind, RewardStatus
-from ledger.persistence.models import IdempotencyRecord, Reward
+from ledger.persistence.models import Reward
 from ledger.persistence.provider_models import TicketLock
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write, run_write
 from ledger.ports import Accepted, NeverSent, Outcome, ProviderNotConfigured, Rejected, Unknown, provider_for
@@ -92,6 +92,9 @@ async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_i
         return Redemption(await Reward.get(id=reference["reward_id"]), replayed=True)
 
     async def record_request(uow: UnitOfWork) -> tuple[dict, Redemption]:
+        # Admitted in the transaction that records the request: concurrent requests of the member queue on
+        # its day's row and see each other's rewards (in flight), and a refusal below rolls admission back.
+        await lottery_risk.admit_within(tenant_id, member_id, user_ip)
         reward = await _record_request(uow, tenant_id, member_id, bar_code, station)
         return {"reward_id": reward.id}, Redemption(reward, replayed=False)
 
@@ -99,17 +102,11 @@ async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_i
         return await run_idempotent_write(tenant_id, operation="redeemLotteryTicket", key=idempotency_key,
                                           request=request, work=record_request, replay=replay)
 
-    existing = await _replay_if_known(tenant_id, idempotency_key, request, claim)
-    if existing is not None:
-        return existing
     try:
-        await lottery_risk.admit(tenant_id, member_id, user_ip)
-    except LedgerError:
-        existing = await _replay_if_known(tenant_id, idempotency_key, request, claim)
-        if existing is not None:  # a concurrent twin of this very request got in first
-            return existing
+        redemption = await claim()  # a replayed key (or a concurrent twin's) is answered before admission
+    except LedgerError as refusal:
+        await lottery_risk.count_refusal(tenant_id, refusal)
         raise
-    redemption = await claim()
     if redemption.replayed:
         return redemption
     reward = redemption.reward
@@ -120,12 +117,6 @@ async def redeem_ticket(tenant_id: int, *, member_id: str, bar_code: str, user_i
     if applied and not isinstance(outcome, NeverSent):  # a gateway we could not reach is not the member's failure
         await count_for_risk(tenant_id, member_id, reward)
     return Redemption(reward, replayed=False)
-
-
-async def _replay_if_known(tenant_id: int, key: str, request: dict, claim: Any) -> Redemption | None:
-    if await IdempotencyRecord.exists(tenant_id=tenant_id, key=key):
-        return await claim()  # replays, or refuses a reused key with other input
-    return None
 
 
 async def _record_request(uow: UnitOfWork, tenant_id: int, member_id: str, bar_code: str, station: str) -> Reward:

@@ -46,6 +46,12 @@ def transaction_number(reward_id: int, attempt: int) -> str:
     return number
 
 
+def reward_id_in(transac_id: str) -> int | None:
+    """The reward id one of our transaction numbers carries (None for a number not of our form)."""
+    match = _OUR_TRANSACTION.match(transac_id)
+    return int(match.group(1)) if match else None
+
+
 async def reward_that_sent(tenant_id: int, transac_id: str) -> Reward | None:
     """The tenant's lottery reward that sent this transaction number, if one did."""
     match = _OUR_TRANSACTION.match(transac_id)

@@ -1,8 +1,9 @@
 """Risk controls of instant-lottery ticket redemption (seed §6 风险控制), enforced before the provider is called.
 
-The redemption flow calls `admit(tenant, member, ip)` before it sends anything to the provider: it either
-raises a `LedgerError` with one `RISK_*` code per reason, or records the request and returns. Once the
-provider has answered, the flow calls `record_outcome`: a redemption adds a ticket and its prize to the
+The redemption flow calls `admit_within(tenant, member, ip)` inside the transaction that records the request
+(its reward), before it sends anything to the provider: it either raises a `LedgerError` with one `RISK_*`
+code per reason, or admits the request and returns; `count_refusal` then counts a refusal on its own. Once
+the provider has answered, the flow calls `record_outcome`: a redemption adds a ticket and its prize to the
 member's day, a failure (not a winner, not a ticket, refused by the gateway) adds a failure. An answer that
 was lost (the outcome is unknown) records nothing; the status sync settles it later.
 
@@ -10,8 +11,11 @@ Replaying an idempotency key must not count again. That is the caller's job: a r
 the stored result and calls neither `admit` nor `record_outcome`.
 
 Each refusal is counted per (code, Beijing day) in a transaction of its own, so the count survives the
-refusal. Admission is atomic per member: it runs under the lock of the member's row for the day, so two
-concurrent requests cannot both pass the minimum interval or the daily limits.
+refusal. Admission is atomic per member: it runs under the lock of the member's row for the day, held until
+the request's reward commits, and the daily ticket and failure limits count the member's requests still in
+flight (admitted, no outcome recorded: each may yet end either way) with the outcomes recorded. So
+concurrent requests cannot all pass a limit, and a request that aborts before it is recorded rolls its
+admission back with it: nothing to release, nothing to leak.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from tortoise.models import Model
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.money import MAX_AMOUNT
+from ledger.domain.statuses import RewardKind, RewardStatus
+from ledger.persistence.models import Reward
 from ledger.persistence.risk_models import (
     LotteryBlock,
     LotteryBlockKind,
@@ -181,18 +187,30 @@ def _canonical_ip(text: str) -> str | None:
 
 
 async def admit(tenant_id: int, member_id: str, ip: str) -> None:
-    """Admits one redemption request or raises LedgerError(RISK_*); the checks run in a fixed order."""
-    check_member_id(member_id)
-    moment = now()
+    """Admits one redemption request in a transaction of its own, or raises LedgerError(RISK_*)."""
     try:
-        # Text that is no IP address is kept as it is: it matches no block.
-        await run_write(tenant_id, partial(_admit, tenant_id, member_id, _canonical_ip(ip) or ip, moment))
+        await run_write(tenant_id, lambda _uow: admit_within(tenant_id, member_id, ip))
     except LedgerError as refusal:
-        await _count_refusal(tenant_id, refusal.code, _beijing_day(moment))
+        await count_refusal(tenant_id, refusal)
         raise
 
 
-async def _admit(tenant_id: int, member_id: str, ip: str, moment: datetime, _uow: UnitOfWork) -> None:
+async def admit_within(tenant_id: int, member_id: str, ip: str) -> None:
+    """Inside the write that records the request: admits it or raises LedgerError(RISK_*), the checks in a
+    fixed order. The member's day stays locked until that write commits."""
+    check_member_id(member_id)
+    # Text that is no IP address is kept as it is: it matches no block.
+    await _admit(tenant_id, member_id, _canonical_ip(ip) or ip, now())
+
+
+async def count_refusal(tenant_id: int, error: LedgerError) -> None:
+    """Counts a risk refusal (in a transaction of its own, since the refused write rolled back); other
+    errors are not the risk rules' and are not counted."""
+    if error.code.value.startswith("RISK_"):
+        await _count_refusal(tenant_id, error.code, _beijing_day(now()))
+
+
+async def _admit(tenant_id: int, member_id: str, ip: str, moment: datetime) -> None:
     rules = await get_rules(tenant_id)
     _check_service_open(rules, moment)
     await _check_not_blocked(tenant_id, member_id, ip)
@@ -200,7 +218,7 @@ async def _admit(tenant_id: int, member_id: str, ip: str, moment: datetime, _uow
     await _check_not_suspended(tenant_id, member_id, moment)
     await _check_real_name(rules, tenant_id, member_id)
     _check_interval(rules, day, moment)
-    _check_daily_limits(rules, day)
+    _check_daily_limits(rules, day, await _in_flight(tenant_id, member_id))
     day.last_request_at = moment
     await day.save(update_fields=["last_request_at"])
 
@@ -247,11 +265,25 @@ def _check_interval(rules: LotteryRiskRules, day: MemberLotteryDay, moment: date
         raise LedgerError(ErrorCode.RISK_TOO_FREQUENT, f"wait {interval} s between two redemption requests")
 
 
-def _check_daily_limits(rules: LotteryRiskRules, day: MemberLotteryDay) -> None:
+async def _in_flight(tenant_id: int, member_id: str) -> int:
+    """The member's redemptions admitted and not yet answered: their outcomes will count on the day they are
+    recorded, which is now at the earliest (an answer never counts on a day already past)."""
+    return await Reward.filter(tenant_id=tenant_id, member_id=member_id, kind=RewardKind.LOTTERY_TICKET,
+                               status__in=_UNANSWERED).count()
+
+
+_UNANSWERED = (RewardStatus.REQUESTED, RewardStatus.PENDING, RewardStatus.UNKNOWN)
+
+
+def _check_daily_limits(rules: LotteryRiskRules, day: MemberLotteryDay, in_flight: int) -> None:
+    # A request in flight may end as a ticket or as a failure: each limit holds whichever way they all end.
+    # Its prize is unknown until then, so the amount limit counts what was recorded (it may be overshot by
+    # the prizes of the requests in flight, as the seed's gateway allows the ticket that crosses it).
     for limit, so_far, code, what in (
-        (rules.max_tickets_per_day, day.tickets, ErrorCode.RISK_DAILY_TICKETS_REACHED, "tickets"),
+        (rules.max_tickets_per_day, day.tickets + in_flight, ErrorCode.RISK_DAILY_TICKETS_REACHED, "tickets"),
         (rules.max_amount_per_day_fen, day.amount_fen, ErrorCode.RISK_DAILY_AMOUNT_REACHED, "fen of prizes"),
-        (rules.max_failures_per_day, day.failures, ErrorCode.RISK_DAILY_FAILURES_REACHED, "failed redemptions"),
+        (rules.max_failures_per_day, day.failures + in_flight, ErrorCode.RISK_DAILY_FAILURES_REACHED,
+         "failed redemptions"),
     ):
         if limit is not None and so_far >= limit:
             raise LedgerError(code, f"{limit} {what} a day at most; try again tomorrow")

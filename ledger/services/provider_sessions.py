@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ledger.domain.clock import now
 from ledger.persistence.provider_models import ProviderSession
 
@@ -29,3 +31,11 @@ async def forget_token(tenant_id: int, provider: str, station_id: str) -> None:
 async def forget_all(tenant_id: int, provider: str) -> int:
     """Drops every session of the tenant's provider (it moved to another host); how many there were."""
     return int(await ProviderSession.filter(tenant_id=tenant_id, provider=provider).delete())
+
+
+async def lapsing(tenant_id: int, provider: str, obtained_before: datetime, *, issuer: str) -> list[str]:
+    """The stations whose session (issued by `issuer`) was obtained before the given time: due for renewal."""
+    rows = await ProviderSession.filter(tenant_id=tenant_id, provider=provider, issuer=issuer,
+                                        obtained_at__lt=obtained_before).order_by("station_id") \
+        .values_list("station_id", flat=True)
+    return [str(station_id) for station_id in rows]

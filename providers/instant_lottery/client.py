@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import httpx
 
+from ledger.domain.clock import now
 from ledger.domain.statuses import RewardStatus
-from ledger.ports import Accepted, NeverSent, Outcome, Rejected, RewardSnapshot, Unknown
+from ledger.ports import Accepted, NeverSent, Outcome, Rejected, RewardSnapshot, StatementPage, StatementRecord, Unknown
 from ledger.services import provider_sessions
 from ledger.services.station_lease import StationBusy, station_lease
 from providers.http import ProviderHttp, ProviderTransportError, TransportFailure
-from providers.instant_lottery import codes
+from providers.instant_lottery import codes, statement
 from providers.instant_lottery.answers import (
     AnswerUnreadable,
     AwardDetail,
@@ -53,6 +54,7 @@ MAX_SAFE_RETRIES = 2
 RETRY_NOW_CODES = frozenset({"1005"})
 RETRY_BACKOFF_S = 0.2
 LEASE_WAIT_S = 60.0
+TOKEN_LIFETIME = timedelta(days=30)  # seed §8: "Token 的有效期(默认一个月)", counted from the login
 Read = TypeVar("Read")
 
 
@@ -152,6 +154,35 @@ class InstantLotteryClient:
                            batch_no: str = "00000") -> list[AwardDetail]:
         """Every ticket redeemed at the station in [begin, end] (seed §8.8.2: at most one day)."""
         return _read(award_details, await self._feed(station_id, "awardDetail", begin, end, game_no, batch_no))
+
+    # --- reconciliation (ledger.ports.StatementFeed, AmountLookup; statement.py) and sessions ------------
+
+    def day_records(self, day: date) -> AsyncIterator[StatementPage]:
+        """The tickets redeemed at every station on a Beijing day, a page (a window of time) at a time."""
+        return statement.day_pages(self, day)
+
+    async def record_amounts(self, records: Sequence[StatementRecord]) -> dict[str, int | None]:
+        return await statement.record_amounts(self, records)
+
+    async def refresh_sessions(self, expiring_within_s: float, limit: int | None = None) -> int:
+        """Logs in again each station whose token lapses within `expiring_within_s` (tokens live TOKEN_LIFETIME
+        from their login), under the station's lease like any call, so no call is cut off by a token lapsing
+        mid-way. A station without a session is left alone: its next call logs in."""
+        obtained_before = now() - TOKEN_LIFETIME + timedelta(seconds=expiring_within_s)
+        renewed = 0
+        for station_id in await provider_sessions.lapsing(self.tenant_id, PROVIDER, obtained_before,
+                                                          issuer=self.settings.base_url):
+            station = self.settings.stations.get(station_id)
+            if station is None or (limit is not None and renewed >= limit):
+                continue
+            async with station_lease(self.tenant_id, PROVIDER, station_id, ttl_s=self.settings.lease_ttl_s,
+                                     wait_s=LEASE_WAIT_S):
+                # Another instance may have renewed it while this one waited for the lease.
+                if station_id in await provider_sessions.lapsing(self.tenant_id, PROVIDER, obtained_before,
+                                                                 issuer=self.settings.base_url):
+                    await self._login(station)
+                    renewed += 1
+        return renewed
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         """The port's flow: what the gateway's record says of a redeemed ticket."""

@@ -40,6 +40,7 @@ async def test_a_request_refused_after_admission_takes_its_admission_back(gql, c
     assert [e["code"] for e in again["userErrors"]] == ["TICKET_IN_PROGRESS"]
     await sandbox.ticket("T-ONE-2", "WIN", 100)
     assert (await redeem(gql, connected.operator, "T-ONE-2", "k3", member="m3"))["reward"]["status"] == "ISSUED"
-    held = await redeem(gql, connected.operator, "T-ONE-2", "k4", member="m2")  # m2's one ticket is in flight
+    await sandbox.ticket("T-ONE-3", "WIN", 100)
+    held = await redeem(gql, connected.operator, "T-ONE-3", "k4", member="m2")  # m2's one ticket is in flight
     assert [e["code"] for e in held["userErrors"]] == ["RISK_DAILY_TICKETS_REACHED"]
     assert (await audit(connected.id)).ok

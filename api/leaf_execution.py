@@ -1,0 +1,122 @@
+"""A shorter way through a document's leaves, for pages of many nodes.
+
+graphql-core executes every field the same way: it builds a resolve-info object, calls the resolver,
+checks for an awaitable, and completes the value through its type. For a leaf that Strawberry resolves by
+plain attribute access (a "basic" field: no resolver, no extension, no permission) all that comes down to
+reading the attribute and coercing it to its scalar or enum. On a dashboard page most fields are such
+leaves, and the generic path cost GraphQL more than everything else a request does (bench/RESULTS.md).
+
+Here such a leaf is read and coerced directly, and such a field holding an object (an amount's Money) is
+read and its sub-selection executed directly. Anything unusual (a field with arguments, a resolver
+middleware, a null where the type forbids it, a value the type refuses, a missing attribute) takes
+graphql-core's own path, which produces the same value or the same error it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    Undefined,
+    is_leaf_type,
+    is_non_null_type,
+    is_object_type,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+
+@dataclass(frozen=True)
+class BasicFieldPlan:
+    """How to read one basic field: its attribute and resolver, and what its value completes to."""
+    attribute: str
+    resolve: Callable[[Any, str], Any]
+    field_type: GraphQLOutputType
+    nullable: bool
+    coerce: Callable[[Any], Any] | None  # a leaf's coercion to its scalar or enum
+    object_type: GraphQLObjectType | None  # an object's type, when it needs no is_type_of check
+
+
+_UNPLANNED = object()
+# Per object type and field name. Types belong to a schema, which lives as long as the process.
+_plans: dict[tuple[GraphQLObjectType, str], BasicFieldPlan | None] = {}
+
+
+def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_name: str) -> BasicFieldPlan | None:
+    field = schema.get_field(parent_type, field_name)
+    if field is None or field.args or getattr(field.resolve, "__name__", "") != "_get_basic_result":
+        return None
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if definition is None or definition.base_resolver is not None:
+        return None
+    nullable = not is_non_null_type(field.type)
+    named = field.type if nullable else field.type.of_type  # type: ignore[union-attr]
+    if is_leaf_type(named):
+        return BasicFieldPlan(definition.python_name, definition.default_resolver, field.type, nullable,
+                              named.coerce_output_value, None)
+    if is_object_type(named) and named.is_type_of is None:
+        return BasicFieldPlan(definition.python_name, definition.default_resolver, field.type, nullable, None,
+                              named)
+    return None
+
+
+class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
+                      position_context: Any) -> Any:
+        node = field_details_list[0].node
+        key = (parent_type, node.name.value)
+        plan = _plans.get(key, _UNPLANNED)
+        if plan is _UNPLANNED:
+            plan = _plans[key] = _plan(self.schema, parent_type, node.name.value)
+        if plan is None or node.arguments or not self._resolvers_unwrapped():
+            return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        assert isinstance(plan, BasicFieldPlan)
+        try:
+            value = plan.resolve(source, plan.attribute)
+        except Exception:  # graphql-core's path below reports it, with its path and type
+            value = _UNPLANNED
+        if value is None and plan.nullable:
+            return None
+        if value is not None and value is not _UNPLANNED:
+            if plan.coerce is not None:
+                try:
+                    coerced = plan.coerce(value)
+                except Exception:  # reported by graphql-core's path below
+                    coerced = None
+                if coerced is not None and coerced is not Undefined:
+                    return coerced
+            elif plan.object_type is not None:
+                return self._complete_object(plan.object_type, plan, value, field_details_list, path,
+                                             position_context)
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _complete_object(self, object_type: GraphQLObjectType, plan: BasicFieldPlan, value: Any,
+                         field_details_list: Any, path: Any, position_context: Any) -> Any:
+        """What complete_object_value does for a type without is_type_of, with execute_field's error handling."""
+        try:
+            completed = self.collect_and_execute_subfields(object_type, field_details_list, path, value,
+                                                           position_context)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.field_type, field_details_list, path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, plan.field_type, field_details_list, path)
+                return None
+
+        return await_completed()
+
+    def _resolvers_unwrapped(self) -> bool:
+        """No extension resolves fields as a middleware: a basic field's resolver is called as it is."""
+        manager = self.middleware_manager
+        return manager is None or not manager.middlewares
