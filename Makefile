@@ -28,6 +28,7 @@ schema: $(STAMP)  ## re-export schema.graphql after changing the API
 bench: $(STAMP)  ## throughput and latency figures; never part of the tests
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.subscribers  # 1,000 live subscribers on one instance: delivery p50/p99
+	$(BIN)/python -m benchmarks.reconcile  # a 10,000 vs a 100,000-redemption day: reconciliation's peak memory
 
 clean:
 	rm -rf $(VENV) reward-ledger.sqlite3*

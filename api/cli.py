@@ -186,6 +186,12 @@ def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if finished.status.value == "FAILED" else 0
 
 
+def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    from api.reconcile_command import reconcile_command
+
+    return reconcile_command(args, lambda: _service_parts(settings))
+
+
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -262,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
                                 "or prune-webhook-nonces")
     run_job_parser.add_argument("--tenant", help="only this tenant's work (default: every tenant)")
     run_job_parser.set_defaults(run=cmd_run_job)
+
+    reconcile = _command(commands, "reconcile", "reconcile one provider's day now; prints one line of JSON (job, "
+                         "status, counts)", "The day is the provider's (Beijing time). A provider without a feed is "
+                         "recorded as SKIPPED. Exits 1 when a run FAILED.")
+    reconcile.add_argument("--provider", required=True, help="instant-lottery or red-packet (those with a feed)")
+    reconcile.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    reconcile.add_argument("--tenant", help="only this tenant (default: every tenant that configured the provider)")
+    reconcile.set_defaults(run=cmd_reconcile)
 
     sandbox = _command(commands, "sandbox", "run one provider's sandbox alone",
                        "GET /_control/config on it gives the settings that connect a tenant to it.")

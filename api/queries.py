@@ -12,6 +12,7 @@ from api.context import Info, principal_of, require_operator_view, require_role,
 from api.errors import invalid_argument
 from api.ids import decode_id, decode_id_of
 from api.jobs_api import job_run_node
+from api.reconciliation_api import RECONCILIATION_NODES, reconciliation_node
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.enums import AccountKind, RewardKind, RewardStatus, TransferState
 from api.types.nodes import Account, ApiKey, Campaign, Event, Node, Reward, Tenant, Transfer, Viewer
@@ -112,6 +113,8 @@ class Query:
             return Event.from_row(row) if row else None
         if type_name == "JobRun":
             return await job_run_node(principal, db_id)
+        if type_name in RECONCILIATION_NODES:
+            return await reconciliation_node(principal, type_name, db_id)
         if type_name not in _NODE_TYPES:
             return None
         if type_name == "Campaign" and principal.is_member:

@@ -30,6 +30,7 @@ from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
 from api.queries import Query as LedgerQuery
+from api.reconciliation_api import ReconciliationMutation, ReconciliationQuery
 from api.red_packets_api import RedPacketMutation, RedPacketQuery
 from api.resolutions_api import ResolutionMutation
 from api.scalars import DATETIME_SCALAR, MINOR_UNITS_SCALAR, MinorUnits
@@ -120,9 +121,10 @@ class RefuseUnstorableText(SchemaExtension):
 
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
 QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery,
-                                 JobQuery)
+                                 JobQuery, ReconciliationQuery)
 MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
-                                    RedPacketMutation, DrawMutation, JobMutation, ResolutionMutation)
+                                    RedPacketMutation, DrawMutation, JobMutation, ResolutionMutation,
+                                    ReconciliationMutation)
 
 
 class LedgerSchema(strawberry.Schema):

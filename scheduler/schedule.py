@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler import jobs
+from scheduler import jobs, provider_jobs
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ SCHEDULE: tuple[JobSpec, ...] = (
     JobSpec("expire-holds", jobs.expire_holds, "every 30s", batch_size=500),
     JobSpec("audit", jobs.audit_ledger, "0 * * * *", batch_size=0),
     JobSpec("prune-webhook-nonces", jobs.prune_webhook_nonces, "17 * * * *", batch_size=5000),
+    # seed 003 §8.8: the gateway's records are reconciled at 01:00 Beijing time for the previous day.
+    JobSpec("reconcile", provider_jobs.reconcile, "0 1 * * *@Asia/Shanghai", batch_size=0, lease_s=3 * 3600),
+    JobSpec("refresh-station-tokens", provider_jobs.refresh_station_tokens, "every 10m", batch_size=50),
 )
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in SCHEDULE}
 

@@ -19,7 +19,9 @@ from ledger.persistence.draw_models import ProviderReference
 async def take(tenant_id: int, provider: str, reference: str, reward_id: int) -> bool:
     """Inside a write: links `reference` to the reward unless another reward holds it; True when it is the
     reward's now (or already was)."""
-    return True
+    holder = await holder_of(tenant_id, provider, reference)
+    if holder is not None:
+        return holder == reward_id
     # A concurrent insert of the same reference fails this one on the unique key; the retry sees it.
     await ProviderReference.create(tenant_id=tenant_id, provider=provider, reference=reference, reward_id=reward_id)
     return True
@@ -33,9 +35,6 @@ async def holder_of(tenant_id: int, provider: str, reference: str) -> int | None
 
 async def held_by_others(tenant_id: int, provider: str, references: Iterable[str], reward_id: int) -> set[str]:
     """Which of `references` other rewards hold. A hint for choosing only: `take` decides."""
-    from ledger.persistence.models import Reward
-    others = await Reward.filter(tenant_id=tenant_id, provider=provider).exclude(id=reward_id)
-    return {"record:" + str(o.provider_refs["recordId"]) for o in others if o.provider_refs.get("recordId")}
     wanted = list(set(references))
     if not wanted:
         return set()

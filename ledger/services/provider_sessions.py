@@ -39,3 +39,10 @@ async def lapsing(tenant_id: int, provider: str, obtained_before: datetime, *, i
                                         obtained_at__lt=obtained_before).order_by("station_id") \
         .values_list("station_id", flat=True)
     return [str(station_id) for station_id in rows]
+
+
+async def with_sessions(tenant_id: int | None = None) -> list[tuple[int, str]]:
+    """(tenant, provider) of every stored session, or of one tenant's: whose sessions may need renewing."""
+    query = ProviderSession.all() if tenant_id is None else ProviderSession.filter(tenant_id=tenant_id)
+    rows = await query.distinct().order_by("tenant_id", "provider").values_list("tenant_id", "provider")
+    return [(int(tenant), str(provider)) for tenant, provider in rows]

@@ -152,7 +152,7 @@ async def record_state(tenant_id: int, reward_id: int, record: Any | None, statu
     reward holds moves nothing: the reason says whose it is."""
     candidates = [record] if record is not None else []
     reward, linked = await _write(tenant_id, reward_id, candidates, status, reason)
-    if linked:
+    if linked or record is None:
         return reward
     holder = await provider_links.holder_of(tenant_id, PROVIDER, record_reference(record.id))
     return await _write_reason(tenant_id, reward_id, f"the platform's record {record.id} belongs to reward {holder}")

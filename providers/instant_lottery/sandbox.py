@@ -24,6 +24,7 @@ from providers.instant_lottery.sandbox_queries import award_detail, award_summar
 from providers.instant_lottery.sandbox_redeem import third_award
 from providers.instant_lottery.sandbox_reports import award_report, balance_report, sales_report, trace_report
 from providers.instant_lottery.sandbox_session import change_password, login, session_refusal, station_to_log_in
+from providers.instant_lottery.sandbox_staging import staging_routes
 from providers.instant_lottery.sandbox_state import ControlInputError, Fault, SandboxState
 from providers.sandbox_support import answer_with_fault, control_input_error
 
@@ -50,7 +51,8 @@ def create_sandbox_app(*, app_key: str = "sandbox-app-key", app_secret: str = "s
     state = SandboxState(app_key=app_key, app_secret=app_secret)
     handlers = [_gateway_route(state, path, operation) for path, operation in GATEWAY_OPERATIONS.items()]
     # logging_config=None: the process that runs the sandbox configures logging, not the framework.
-    app = Litestar(route_handlers=[*handlers, *control_routes(state)], openapi_config=None, logging_config=None,
+    app = Litestar(route_handlers=[*handlers, *control_routes(state), *staging_routes(state)], openapi_config=None,
+                   logging_config=None,
                    exception_handlers={ControlInputError: control_input_error})
     app.state.sandbox = state
     return app

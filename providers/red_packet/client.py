@@ -18,15 +18,16 @@ arguments (a uid that is not digits, a naive datetime) raise ValueError before a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from ledger.ports import Outcome, Rejected, RewardSnapshot, Unknown
+from ledger.ports import Outcome, Rejected, RewardSnapshot, StatementPage, Unknown
 from providers.http import TransportFailure
-from providers.red_packet import codes
+from providers.red_packet import codes, statement
 from providers.red_packet.records import GroupSendSummary, RecordPage, RedPacketRecord, SendAnswer
 from providers.red_packet.settings import PROVIDER, RedPacketSettings, parse_source
 from providers.red_packet.transport import PlatformTransport, PlatformUnreadable
@@ -190,6 +191,10 @@ class RedPacketClient:
             if not listed.has_next:
                 return sorted(found.values(), key=lambda record: int(record.id))
         raise RedPacketUnavailable(f"more than {MAX_WALK_PAGES} pages of records")
+
+    def day_records(self, day: date) -> AsyncIterator[StatementPage]:
+        """The ledger's reconciliation feed (ledger.ports.StatementFeed): the day's packets (statement.py)."""
+        return statement.day_pages(self, day)
 
     async def query_status(self, reward: RewardSnapshot) -> Outcome:
         """The port's flow: the packet's refreshed record (`provider_refs["recordId"]`) as an outcome."""

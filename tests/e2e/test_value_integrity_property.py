@@ -263,9 +263,3 @@ async def test_money_paid_by_the_platform_equals_money_posted_whatever_happens_i
             await asyncio.gather(*(run(world, operation) for operation in step))
             await ask_about_open_packets(world)
             await check_invariants(world)
-        import os
-        if os.environ.get("PROPERTY_DEBUG"):
-            statuses = await Reward.filter(tenant_id=world.tenant.id).values_list("kind", "status")
-            packets = (await platform.get("/_control/records")).json()["packets"]
-            print(len(steps), sorted(set((str(k), str(s), statuses.count((k, s))) for k, s in statuses)),
-                  [p["status"] for p in packets])

@@ -18,6 +18,9 @@ from ledger.services.red_packet_gateway import PROVIDER as RED_PACKET
 from ledger.services.red_packet_settling import record_reference
 
 LOTTERY = lottery_outcomes.PROVIDER
+# What matching reads of a reward (and shows as the ledger's evidence): a page's rewards load nothing else.
+COMPARED = ("id", "tenant_id", "provider", "kind", "status", "member_id", "asset", "amount", "provider_refs",
+            "created_at")
 
 
 def link_name(provider: str, reference: str) -> str:
@@ -46,7 +49,8 @@ async def rewards_named(tenant_id: int, provider: str, references: Sequence[str]
             if reward_id is not None and reference not in reward_of:
                 numbered[reference] = reward_id
     ids = set(reward_of.values()) | set(numbered.values())
-    rows = {row.id: row for row in await Reward.filter(tenant_id=tenant_id, provider=provider, id__in=list(ids))}
+    found_rows = await Reward.filter(tenant_id=tenant_id, provider=provider, id__in=list(ids)).only(*COMPARED)
+    rows = {row.id: row for row in found_rows}
     found = {reference: rows[reward_id] for reference, reward_id in reward_of.items() if reward_id in rows}
     for reference, reward_id in numbered.items():
         reward = rows.get(reward_id)

@@ -9,6 +9,7 @@ page, however large the day.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import cast
 
 from ledger.domain.reconciliation import PAID_STATUSES, day_window
 from ledger.persistence.models import Reward
@@ -22,15 +23,16 @@ async def unlisted_paid_rewards(run: ReconciliationRun, page_size: int = SWEEP_P
     tenant_id: int = run.tenant_id  # type: ignore[attr-defined]
     after = 0
     while True:
-        page = await Reward.filter(tenant_id=tenant_id, provider=run.provider, status__in=list(PAID_STATUSES),
-                                   created_at__gte=start, created_at__lt=end, id__gt=after) \
-            .order_by("id").limit(page_size)
-        if not page:
+        # Ids first: most of the day was listed, and only the rest is worth loading as rewards.
+        ids = cast(list[int], await Reward.filter(
+            tenant_id=tenant_id, provider=run.provider, status__in=list(PAID_STATUSES), created_at__gte=start,
+            created_at__lt=end, id__gt=after).order_by("id").limit(page_size).values_list("id", flat=True))
+        if not ids:
             return
-        after = page[-1].id
-        marks = await ReconciledReward.filter(tenant_id=tenant_id, reward_id__in=[r.id for r in page]) \
+        after = ids[-1]
+        marks = await ReconciledReward.filter(tenant_id=tenant_id, reward_id__in=ids) \
             .values_list("reward_id", "run_id", "day")
         listed = {int(reward_id) for reward_id, run_id, day in marks if run_id == run.id or day != run.date}
-        unlisted = [reward for reward in page if reward.id not in listed]
+        unlisted = [reward_id for reward_id in ids if reward_id not in listed]
         if unlisted:
-            yield unlisted
+            yield list(await Reward.filter(id__in=unlisted).order_by("id"))
