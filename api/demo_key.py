@@ -35,18 +35,19 @@ def key_file_for(database_url: str, working_dir: Path | None = None) -> Path | N
 
 async def demo_admin_key(tenant_id: int, key_file: Path | None) -> str:
     """The kept key if it still makes its holder the demo tenant's admin, else a new one, kept for next time."""
-    kept = _read_key(key_file)
+    kept = read_kept_key(key_file)
     if kept is not None:
         principal = await access.authenticate(kept)
         if principal is not None and principal.tenant_id == tenant_id and principal.role is Role.ADMIN:
             return kept
     _, key = await access.create_api_key(tenant_id, Role.ADMIN, label="demo")
     if key_file is not None:
-        _keep_key(key_file, key)
+        keep_key(key_file, key, "the demo key")
     return key
 
 
-def _read_key(key_file: Path | None) -> str | None:
+def read_kept_key(key_file: Path | None) -> str | None:
+    """The text kept in `key_file`, or None when there is no such file or it is unreadable."""
     if key_file is None:
         return None
     try:
@@ -56,7 +57,7 @@ def _read_key(key_file: Path | None) -> str | None:
     return text or None
 
 
-def _keep_key(key_file: Path, key: str) -> None:
+def keep_key(key_file: Path, key: str, what: str) -> None:
     """Writes the key readable by its owner alone; failing to keep it only costs a new key next start."""
     try:
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -64,5 +65,5 @@ def _keep_key(key_file: Path, key: str) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(key + "\n")
     except OSError as exc:
-        log.warning("could not keep the demo key in %s (%s); the next start will print a new one",
-                    key_file, exc.strerror)
+        log.warning("could not keep %s in %s (%s); the next start will make a new one",
+                    what, key_file, exc.strerror)

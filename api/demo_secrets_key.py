@@ -9,10 +9,9 @@ secrets under whatever key it then has.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
-from api.demo_key import KEY_FILE_SUFFIX, key_file_for
+from api.demo_key import KEY_FILE_SUFFIX, keep_key, key_file_for, read_kept_key
 from providers.secret_cipher import SecretsKeyInvalid, generate_key, parse_keys
 
 log = logging.getLogger(__name__)
@@ -35,28 +34,17 @@ def demo_secrets_key(database_url: str) -> str:
         return kept
     key = generate_key()
     if key_file is not None:
-        _keep_key(key_file, key)
+        keep_key(key_file, key, "the demo's secrets key")
     return key
 
 
 def _read_key(key_file: Path | None) -> str | None:
-    if key_file is None:
+    """The kept key, unless the file is missing or holds no valid key (then a new one replaces it)."""
+    text = read_kept_key(key_file)
+    if text is None:
         return None
     try:
-        text = key_file.read_text(encoding="ascii").strip()
         parse_keys(text)
-    except (OSError, UnicodeDecodeError, SecretsKeyInvalid):
+    except SecretsKeyInvalid:
         return None
     return text
-
-
-def _keep_key(key_file: Path, key: str) -> None:
-    """Writes the key readable by its owner alone; failing to keep it only means a new key next start."""
-    try:
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(descriptor, 0o600)  # the mode given to open applies only to a file it creates
-        with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(key + "\n")
-    except OSError as exc:
-        log.warning("could not keep the demo's secrets key in %s (%s); the next start will make a new one",
-                    key_file, exc.strerror)
