@@ -13,7 +13,7 @@ from tortoise.models import Model
 from api.errors import ApiError, ApiErrorCode, forbidden
 from api.settings import Settings
 from ledger.domain.access import Principal, Role
-from ledger.persistence.models import Account, Campaign, Reward, Transfer
+from ledger.persistence.models import Account, Campaign, Event, Reward, Transfer
 from ledger.persistence.resolution_models import RewardResolution
 
 if TYPE_CHECKING:
@@ -32,6 +32,17 @@ def _transfers_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoade
     async def load(reward_ids: Sequence[int]) -> list[list[Transfer]]:
         grouped: dict[int, list[Transfer]] = {i: [] for i in reward_ids}
         for row in await Transfer.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids))).order_by("id"):
+            grouped[row.reward_id].append(row)  # type: ignore[attr-defined]
+        return [grouped[i] for i in reward_ids]
+
+    return DataLoader(load_fn=load, cache=cache)
+
+
+def _events_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoader[int, list[Event]]:
+    async def load(reward_ids: Sequence[int]) -> list[list[Event]]:
+        grouped: dict[int, list[Event]] = {i: [] for i in reward_ids}
+        rows = await Event.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids))).order_by("sequence")
+        for row in rows:
             grouped[row.reward_id].append(row)  # type: ignore[attr-defined]
         return [grouped[i] for i in reward_ids]
 
@@ -58,6 +69,7 @@ class Loaders:
         self.transfer = _by_id_loader(Transfer, tenant_id, cache)
         self.transfers_by_reward = _transfers_by_reward_loader(tenant_id, cache)
         self.resolution_by_reward = _resolution_by_reward_loader(tenant_id, cache)
+        self.events_by_reward = _events_by_reward_loader(tenant_id, cache)
 
 
 class AppContext(BaseContext, kw_only=True):

@@ -29,6 +29,7 @@ from api.leaf_execution import LeafFastPathExecutionContext
 from api.lottery_api import LotteryMutation, LotteryQuery
 from api.lottery_risk_api import LotteryRiskMutation, LotteryRiskQuery
 from api.mutations import Mutation as LedgerMutation
+from api.overview_api import OverviewQuery
 from api.queries import Query as LedgerQuery
 from api.reconciliation_api import ReconciliationMutation, ReconciliationQuery
 from api.red_packets_api import RedPacketMutation, RedPacketQuery
@@ -121,7 +122,7 @@ class RefuseUnstorableText(SchemaExtension):
 
 # Each area contributes its own root fields; the schema merges them into one Query and one Mutation.
 QUERY_PARTS: tuple[type, ...] = (LedgerQuery, LotteryQuery, LotteryRiskQuery, CouponQuery, RedPacketQuery,
-                                 JobQuery, ReconciliationQuery)
+                                 JobQuery, ReconciliationQuery, OverviewQuery)
 MUTATION_PARTS: tuple[type, ...] = (LedgerMutation, LotteryMutation, LotteryRiskMutation, CouponMutation,
                                     RedPacketMutation, DrawMutation, JobMutation, ResolutionMutation,
                                     ReconciliationMutation)

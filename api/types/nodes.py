@@ -213,6 +213,14 @@ class Reward(Node):
     async def transfers(self, info: Info) -> list[Transfer]:
         return [Transfer.from_row(t) for t in await info.context.loaders.transfers_by_reward.load(self.row.id)]
 
+    @strawberry.field(description="The reward's history, oldest first: every event that names it.")
+    async def events(self, info: Info) -> list[Event]:
+        principal = principal_of(info)
+        rows = await info.context.loaders.events_by_reward.load(self.row.id)
+        # A member sees the events of its own rewards that name it, as the events query shows them.
+        visible = [row for row in rows if not principal.is_member or row.member_id == principal.member_id]
+        return [Event.from_row(row) for row in visible]
+
     @strawberry.field(description="The provider's references (order numbers, serial numbers).")
     def provider_refs(self) -> JSON:
         return JSON(self.row.provider_refs)

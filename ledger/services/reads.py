@@ -28,10 +28,12 @@ class Page(Generic[Row]):
     count_all: Callable[[], Awaitable[int]]
 
 
-async def paginate(query: QuerySet[M], *, first: int, after: int | None, key: str = "id") -> Page[M]:
-    """Keyset pagination in ascending `key` order: stable under concurrent inserts, unlike offsets."""
-    window = query.filter(**{f"{key}__gt": after}) if after is not None else query
-    rows = await window.order_by(key).limit(first + 1)
+async def paginate(query: QuerySet[M], *, first: int, after: int | None, key: str = "id",
+                   descending: bool = False) -> Page[M]:
+    """Keyset pagination in `key` order: stable under concurrent inserts, unlike offsets. Newest first
+    (`descending`) pages on from the cursor downwards."""
+    window = query if after is None else query.filter(**{f"{key}__lt" if descending else f"{key}__gt": after})
+    rows = await window.order_by(f"-{key}" if descending else key).limit(first + 1)
     return Page(items=rows[:first], has_next=len(rows) > first, count_all=lambda: query.count())
 
 
