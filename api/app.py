@@ -35,6 +35,7 @@ from api.webhooks import randou_webhook
 from ledger.events import set_event_bus
 from ledger.persistence.database import migrate, open_database, ping
 from ledger.ports import set_provider_factory
+from ledger.services import provider_calls
 from providers import registry
 from providers.stored_secrets import use_secrets_key
 
@@ -74,7 +75,7 @@ def create_app(
     """`manage_database=False` leaves the database to the caller (tests that already opened it);
     `run_scheduler` fires the scheduled jobs in this process too (`serve` does unless --no-scheduler)."""
     quiet_third_party_loggers()
-    set_provider_factory(registry.build_provider)
+    set_provider_factory(provider_calls.recording(registry.build_provider))
     if settings.secrets_key:  # without one, the key the process already installed (if any) stays
         use_secrets_key(settings.secrets_key)
 

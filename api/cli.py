@@ -89,9 +89,10 @@ async def _service_parts(settings: Settings) -> AsyncIterator[None]:
     from api.event_bus import event_bus_for
     from ledger.events import set_event_bus
     from ledger.ports import set_provider_factory
+    from ledger.services import provider_calls
     from providers import registry
 
-    set_provider_factory(registry.build_provider)
+    set_provider_factory(provider_calls.recording(registry.build_provider))
     async with (open_database(settings.database_url),
                 event_bus_for(settings.redis_url, settings.event_channel_prefix) as bus):
         await check_secrets_key(settings)  # installs the key, or stops with a configuration error

@@ -24,7 +24,8 @@ from ledger.domain.statuses import RewardStatus
 from ledger.persistence import models
 from ledger.persistence.provider_models import ProviderConfig as ConfigRow
 from ledger.ports import NEVER_SENT
-from ledger.services import lottery, provider_configs
+from ledger.services import lottery, provider_calls, provider_configs
+from ledger.services.provider_calls import CallOutcome
 from ledger.services.station_lease import StationBusy
 from ledger.services.sync import sync_reward
 from providers import registry
@@ -34,12 +35,37 @@ from providers.settings import SettingsInvalid
 strawberry.enum(ReportKind, name="LotteryReportKind", description="The gateway's four HTML reports (seed §8.7).")
 
 
+ProviderCallOutcome = strawberry.enum(
+    CallOutcome, name="ProviderCallOutcome",
+    description="DONE: the provider answered; REFUSED: refused before anything happened; MAY_HAVE_HAPPENED: "
+                "the answer was lost or unreadable; ERROR: the call failed (unreachable, unreadable, refused at "
+                "the door).")
+
+
+@strawberry.type(description="The last call made to a provider and how it ended.")
+class ProviderCall:
+    operation: str = strawberry.field(description="The adapter's operation, e.g. issue, query_status.")
+    outcome: CallOutcome
+    code: str | None = strawberry.field(description="The provider's code for a refusal, or the error's kind.")
+    message: str | None
+    at: datetime
+
+
 @strawberry.type(description="A tenant's settings for one provider; secrets are always masked.")
 class ProviderConfig:
     provider: str
     base_url: str | None
     settings: JSON
     updated_at: datetime
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The last call made to this provider; null before the first.")
+    async def last_call(self) -> ProviderCall | None:
+        row = (await provider_calls.last_calls(self.tenant_id, self.provider)).get(self.provider)
+        if row is None:
+            return None
+        return ProviderCall(operation=row.operation, outcome=CallOutcome(row.outcome), code=row.code,
+                            message=row.message, at=row.called_at)
 
 
 @strawberry.type(description="A ticket as the gateway describes it.")
@@ -112,7 +138,7 @@ class ResetLotteryStationCounterPayload:
 
 def _config_type(row: Any, masked: dict[str, Any]) -> ProviderConfig:
     return ProviderConfig(provider=row.provider, base_url=masked.get("baseUrl"), settings=JSON(masked),
-                          updated_at=row.updated_at)
+                          updated_at=row.updated_at, tenant_id=row.tenant_id)
 
 
 def ticket_of(reward: models.Reward) -> LotteryTicket:

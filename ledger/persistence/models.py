@@ -182,7 +182,8 @@ class Event(Model):
     class Meta:
         table = "events"
         unique_together = (("tenant", "sequence"),)
-        indexes = (("tenant_id", "member_id", "sequence"),)
+        # The second serves a reward's timeline (Reward.events).
+        indexes = (("tenant_id", "member_id", "sequence"), ("tenant_id", "reward_id", "sequence"))
 
 
 class IdempotencyRecord(Model):

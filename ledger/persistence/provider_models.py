@@ -84,3 +84,22 @@ class TicketLock(Model):
     class Meta:
         table = "ticket_locks"
         unique_together = (("tenant", "bar_code"),)
+
+
+class ProviderLastCall(Model):
+    # The outcome of the last call made to each of a tenant's providers, for the operator console. One row
+    # per provider, replaced on every call: it is a gauge, not history (the rewards and their events are).
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
+        "ledger.Tenant", related_name="provider_last_calls", on_delete=fields.RESTRICT
+    )
+    provider = fields.CharField(max_length=40)
+    operation = fields.CharField(max_length=64)  # the adapter's method, e.g. issue, query_status, day_records
+    outcome = fields.CharField(max_length=24)  # ledger.services.provider_calls.CallOutcome
+    code = fields.CharField(max_length=64, null=True)
+    message = fields.CharField(max_length=300, null=True)
+    called_at = fields.DatetimeField()
+
+    class Meta:
+        table = "provider_last_calls"
+        unique_together = (("tenant", "provider"),)
