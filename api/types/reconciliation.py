@@ -8,15 +8,19 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from api.context import Info
+from api.context import Info, principal_of
+from api.errors import UserError
 from api.ids import encode_id
 from api.jobs_api import JobRunStatus
 from api.types.connections import Connection, connection_of, cursor_position, page_size
+from api.types.enums import AccountKind, RewardStatus, TransferState
 from api.types.money import Money
 from api.types.nodes import Node, Reward, Transfer
+from ledger.domain.errors import LedgerError
 from ledger.domain.reconciliation import DiscrepancyKind, DiscrepancyResolution, DiscrepancyStatus
 from ledger.persistence import reconciliation_models as rows
-from ledger.services import reads
+from ledger.services import reads, reconciliation
+from ledger.services.reconciliation.resolution import AccountSide
 
 strawberry.enum(DiscrepancyKind, description=(
     "MISSING_IN_LEDGER: the provider lists a record no reward holds; MISSING_AT_PROVIDER: a reward paid or "
@@ -69,11 +73,63 @@ class Discrepancy(Node):
         row = await info.context.loaders.reward.load(reward_id) if reward_id else None
         return Reward.from_row(row) if row is not None else None
 
+    @strawberry.field(description="What resolving it this way would do now (the transfer, the reward's status), "
+                                  "or why it would be refused; nothing is changed. Admins confirm with it.")
+    async def resolution_preview(self, info: Info, resolution: DiscrepancyResolution
+                                 ) -> DiscrepancyResolutionPreview:
+        principal = principal_of(info)
+        try:
+            plan = await reconciliation.preview_resolution(principal.tenant_id, self.row.id, resolution)
+        except LedgerError as refused:
+            return DiscrepancyResolutionPreview.of(resolution, None, UserError.from_ledger(refused))
+        return DiscrepancyResolutionPreview.of(resolution, plan, None)
+
     @strawberry.field(description="The transfer its resolution moved; null until then, and when nothing moved.")
     async def transfer(self, info: Info) -> Transfer | None:
         transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
         row = await info.context.loaders.transfer.load(transfer_id) if transfer_id else None
         return Transfer.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="One side of a planned transfer: the account as its kind, asset and member.")
+class PlannedAccount:
+    kind: AccountKind
+    asset: str
+    member_id: str | None
+
+
+@strawberry.type(description="A transfer a resolution would make.")
+class PlannedTransfer:
+    debit_account: PlannedAccount
+    credit_account: PlannedAccount
+    amount: Money
+    state: TransferState
+
+
+@strawberry.type(description="What resolving a discrepancy one way would do now, computed by doing it in a "
+                             "transaction that is rolled back: the transfer it would make, the reward's status after "
+                             "it, or why it would be refused.")
+class DiscrepancyResolutionPreview:
+    resolution: DiscrepancyResolution
+    transfer: PlannedTransfer | None = strawberry.field(description="Null when nothing would move.")
+    reward_status: RewardStatus | None = strawberry.field(
+        description="The reward's status after it; null when there is no reward.")
+    refusal: UserError | None = strawberry.field(description="Why resolveDiscrepancy would refuse it now.")
+
+    @classmethod
+    def of(cls, resolution: DiscrepancyResolution, plan: reconciliation.ResolutionPlan | None,
+           refusal: UserError | None) -> DiscrepancyResolutionPreview:
+        planned = plan.transfer if plan else None
+        transfer = None if planned is None else PlannedTransfer(
+            debit_account=_planned_account(planned.debit), credit_account=_planned_account(planned.credit),
+            amount=Money.of(planned.amount, planned.asset), state=TransferState(planned.state))
+        status = plan.reward_status if plan else None
+        return cls(resolution=resolution, transfer=transfer, refusal=refusal,
+                   reward_status=RewardStatus(status.value) if status else None)
+
+
+def _planned_account(side: AccountSide) -> PlannedAccount:
+    return PlannedAccount(kind=AccountKind(side.kind), asset=side.asset, member_id=side.member_id)
 
 
 @strawberry.type(description="One run of reconciliation over a provider's day.")

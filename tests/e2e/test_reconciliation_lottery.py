@@ -17,7 +17,7 @@ from tests.reconciliation_support import (
     run_reconciliation,
     transac_id_of,
 )
-from tests.support import GraphQLClient, TenantFixture
+from tests.support import GraphQLClient, TenantFixture, ledger_snapshot
 
 STATION_CASH = "instant-lottery:21010001"
 
@@ -135,3 +135,45 @@ async def test_accepting_the_ledger_moves_nothing_and_a_note_is_required(gql, co
     assert (kept["discrepancy"]["status"], kept["discrepancy"]["note"]) == \
         ("RESOLVED", "the gateway's amendment was its own error")
     assert await balance("MEMBER_WALLET", member="m2") == 1_000
+
+
+PREVIEW = """query($id: ID!, $resolution: DiscrepancyResolution!) { node(id: $id) { ... on Discrepancy {
+  resolutionPreview(resolution: $resolution) { resolution rewardStatus refusal { code message }
+    transfer { amount { amount } state debitAccount { kind memberId } creditAccount { kind memberId } } } } } }"""
+
+
+async def preview(gql: GraphQLClient, token: str, discrepancy_id: str, resolution: str) -> dict:
+    data = await gql(PREVIEW, {"id": discrepancy_id, "resolution": resolution}, token=token)
+    return data["node"]["resolutionPreview"]
+
+
+async def test_a_preview_shows_the_very_transfer_a_resolution_then_makes_and_changes_nothing(
+        gql, connected, staged_day):
+    found = by_kind((await run_reconciliation(gql, connected.admin))["reconciliationRun"]["discrepancies"]["nodes"])
+    before = await ledger_snapshot()
+    previews = {(kind, resolution): await preview(gql, connected.operator, found[kind]["id"], resolution)
+                for kind in found for resolution in ("ACCEPT_PROVIDER", "ACCEPT_LEDGER", "WRITE_OFF")}
+    assert await ledger_snapshot() == before  # eleven previews, nothing moved, no event appended
+
+    assert previews[("MISSING_IN_LEDGER", "ACCEPT_PROVIDER")]["refusal"]["code"] == "INVALID_INPUT"
+    assert all(p["transfer"] is None and p["refusal"] is None for (_, resolution), p in previews.items()
+               if resolution == "ACCEPT_LEDGER")
+    status = previews[("STATUS_MISMATCH", "ACCEPT_PROVIDER")]
+    assert (status["rewardStatus"], status["transfer"]) == ("ISSUED", {
+        "amount": {"amount": "2000"}, "state": "POSTED", "debitAccount": {"kind": "STATION_CASH", "memberId": None},
+        "creditAccount": {"kind": "MEMBER_WALLET", "memberId": "m4"}})
+
+    for kind, resolution in (("STATUS_MISMATCH", "ACCEPT_PROVIDER"), ("AMOUNT_MISMATCH", "ACCEPT_PROVIDER"),
+                             ("MISSING_AT_PROVIDER", "ACCEPT_PROVIDER"), ("MISSING_IN_LEDGER", "WRITE_OFF")):
+        planned = previews[(kind, resolution)]
+        done = await resolve(gql, connected.admin, found[kind]["id"], resolution, f"p-{kind}")
+        assert done["userErrors"] == [], done
+        made = done["transfer"]
+        assert (made["amount"]["amount"], made["debitAccount"]["kind"], made["creditAccount"]["kind"]) == \
+            (planned["transfer"]["amount"]["amount"], planned["transfer"]["debitAccount"]["kind"],
+             planned["transfer"]["creditAccount"]["kind"]), kind
+        if planned["rewardStatus"]:
+            assert done["discrepancy"]["reward"]["status"] == planned["rewardStatus"], kind
+        resolved = await preview(gql, connected.operator, found[kind]["id"], resolution)
+        assert resolved["refusal"]["code"] == "INVALID_STATE"
+    assert (await audit()).ok

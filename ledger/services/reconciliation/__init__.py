@@ -5,7 +5,13 @@
 `corrections`). Provider-specific is only the feed: a provider with a feed needs nothing here.
 """
 
-from ledger.services.reconciliation.resolution import Resolved, resolve_discrepancy
+from ledger.services.reconciliation.resolution import (
+    ResolutionPlan,
+    Resolved,
+    preview_resolution,
+    resolve_discrepancy,
+)
 from ledger.services.reconciliation.runs import NO_FEED, feed_of, reconcile, reconcile_day
 
-__all__ = ["NO_FEED", "Resolved", "feed_of", "reconcile", "reconcile_day", "resolve_discrepancy"]
+__all__ = ["NO_FEED", "ResolutionPlan", "Resolved", "feed_of", "preview_resolution", "reconcile", "reconcile_day",
+           "resolve_discrepancy"]

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.transactions import in_transaction
+
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.reconciliation import DiscrepancyKind, DiscrepancyResolution, DiscrepancyStatus, ValueState
 from ledger.domain.reconciliation import value_state as state_of
 from ledger.domain.statuses import RewardStatus
-from ledger.persistence.models import Reward, Transfer
+from ledger.persistence.models import Account, Reward, Transfer
 from ledger.persistence.reconciliation_models import Discrepancy
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
 from ledger.services.reconciliation.adoption import adopt_record
@@ -41,13 +43,7 @@ async def resolve_discrepancy(tenant_id: int, discrepancy_id: int, resolution: D
     note = _check_note(note)
 
     async def work(uow: UnitOfWork) -> tuple[dict, Resolved]:
-        discrepancy = await Discrepancy.filter(id=discrepancy_id, tenant_id=tenant_id).select_for_update().first()
-        if discrepancy is None:
-            raise LedgerError(ErrorCode.NOT_FOUND, "no such discrepancy", field="discrepancyId")
-        if discrepancy.status is not DiscrepancyStatus.OPEN:
-            raise LedgerError(ErrorCode.INVALID_STATE, f"this discrepancy was already resolved "
-                              f"({discrepancy.resolution.value if discrepancy.resolution else 'it went away'})",
-                              field="discrepancyId")
+        discrepancy = await _open_discrepancy(tenant_id, discrepancy_id)
         reward = await _locked_reward(discrepancy)
         transfer = await _move(uow, discrepancy, reward, resolution, note)
         discrepancy.status, discrepancy.resolution, discrepancy.note = DiscrepancyStatus.RESOLVED, resolution, note
@@ -72,6 +68,79 @@ async def resolve_discrepancy(tenant_id: int, discrepancy_id: int, resolution: D
         tenant_id, operation="resolveDiscrepancy", key=idempotency_key,
         request={"discrepancy_id": discrepancy_id, "resolution": resolution.value, "note": note},
         work=work, replay=replay)
+
+
+@dataclass(frozen=True)
+class AccountSide:
+    kind: str
+    asset: str
+    member_id: str | None
+
+
+@dataclass(frozen=True)
+class PlannedTransfer:
+    debit: AccountSide
+    credit: AccountSide
+    amount: int
+    asset: str
+    state: str
+
+
+@dataclass(frozen=True)
+class ResolutionPlan:
+    """What a resolution would do now: the transfer it would make (None: nothing moves) and the reward's
+    status after it (None: no reward)."""
+
+    transfer: PlannedTransfer | None
+    reward_status: RewardStatus | None
+
+
+class _Preview(Exception):
+    """Carries the plan out of the transaction it was made in, rolling that transaction back."""
+
+    def __init__(self, plan: ResolutionPlan) -> None:
+        self.plan = plan
+
+
+async def preview_resolution(tenant_id: int, discrepancy_id: int, resolution: DiscrepancyResolution
+                             ) -> ResolutionPlan:
+    """Runs the resolution exactly as resolve_discrepancy would, in a transaction that is always rolled back,
+    so a person confirms the very transfer it will make. Refusals are raised as resolve_discrepancy raises
+    them. The plan holds until something changes the reward or the accounts."""
+    try:
+        async with in_transaction():
+            discrepancy = await _open_discrepancy(tenant_id, discrepancy_id)
+            reward = await _locked_reward(discrepancy)
+            transfer = await _move(UnitOfWork(tenant_id), discrepancy, reward, resolution, "preview")
+            reward_id = discrepancy.reward_id  # type: ignore[attr-defined]  # set by an adoption too
+            after = await Reward.get(id=reward_id) if reward_id else None
+            raise _Preview(ResolutionPlan(transfer=await _planned(transfer) if transfer else None,
+                                          reward_status=after.status if after else None))
+    except _Preview as preview:
+        return preview.plan
+
+
+async def _planned(transfer: Transfer) -> PlannedTransfer:
+    accounts = {a.id: a for a in await Account.filter(id__in=[transfer.debit_account_id,  # type: ignore[attr-defined]
+                                                             transfer.credit_account_id])}  # type: ignore[attr-defined]
+
+    def side(account_id: int) -> AccountSide:
+        account = accounts[account_id]
+        return AccountSide(kind=account.kind.value, asset=account.asset, member_id=account.member_id)
+
+    return PlannedTransfer(debit=side(transfer.debit_account_id), credit=side(transfer.credit_account_id),  # type: ignore[attr-defined]
+                           amount=transfer.amount, asset=transfer.asset, state=transfer.state.value)
+
+
+async def _open_discrepancy(tenant_id: int, discrepancy_id: int) -> Discrepancy:
+    discrepancy = await Discrepancy.filter(id=discrepancy_id, tenant_id=tenant_id).select_for_update().first()
+    if discrepancy is None:
+        raise LedgerError(ErrorCode.NOT_FOUND, "no such discrepancy", field="discrepancyId")
+    if discrepancy.status is not DiscrepancyStatus.OPEN:
+        raise LedgerError(ErrorCode.INVALID_STATE, f"this discrepancy was already resolved "
+                          f"({discrepancy.resolution.value if discrepancy.resolution else 'it went away'})",
+                          field="discrepancyId")
+    return discrepancy
 
 
 async def _locked_reward(discrepancy: Discrepancy) -> Reward | None:
