@@ -15,6 +15,7 @@ from api.ids import encode_id
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.enums import Role
 from api.types.nodes import Node
+from api.types.ordering import CreationOrder, newest_first
 from ledger.domain.access import Principal
 from ledger.domain.jobs import JobRunStatus
 from ledger.persistence.scheduler_models import JobRun as JobRunRow
@@ -61,16 +62,19 @@ async def job_run_node(principal: Principal, db_id: int) -> JobRun | None:
 
 @strawberry.type
 class JobQuery:
-    @strawberry.field(description="Runs of the scheduled jobs, oldest first (operators and admins).")
+    @strawberry.field(description="Runs of the scheduled jobs, oldest first unless `orderBy` says DESC "
+                                  "(operators and admins).")
     async def job_runs(self, info: Info, first: int | None = None, after: str | None = None,
-                       filter: JobRunFilter | None = None) -> Connection[JobRun]:
+                       filter: JobRunFilter | None = None, order_by: CreationOrder | None = None
+                       ) -> Connection[JobRun]:
         principal = require_role(info, Role.OPERATOR, "read job runs")
         query = visible_job_runs(principal)
         if filter is not None and filter.job is not None:
             query = query.filter(job=filter.job)
         if filter is not None and filter.status is not None:
             query = query.filter(status=filter.status)
-        page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
+        page = await reads.paginate(query, first=page_size(first), after=cursor_position(after),
+                                    descending=newest_first(order_by))
         return connection_of(page, JobRun.from_row, lambda row: row.id)
 
 

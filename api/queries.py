@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
 
 import strawberry
 from tortoise.queryset import QuerySet
@@ -17,6 +16,7 @@ from api.reconciliation_api import RECONCILIATION_NODES, reconciliation_node
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.enums import AccountKind, RewardKind, RewardStatus, TransferState
 from api.types.nodes import Account, ApiKey, Campaign, Event, Node, Reward, Tenant, Transfer, Viewer
+from api.types.ordering import CreationOrder, newest_first
 from ledger.domain.access import Principal, Role
 from ledger.persistence import models
 from ledger.services import reads
@@ -38,23 +38,6 @@ class RewardFilter:
     member_id: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
-
-
-@strawberry.enum(description="Which way a list runs.")
-class OrderDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-
-@strawberry.enum(description="What a rewards list is ordered by.")
-class RewardOrderField(Enum):
-    CREATED_AT = "CREATED_AT"
-
-
-@strawberry.input(description="The order of the rewards list; the default is oldest first.")
-class RewardOrder:
-    field: RewardOrderField = RewardOrderField.CREATED_AT
-    direction: OrderDirection = OrderDirection.ASC
 
 
 @strawberry.input
@@ -204,14 +187,12 @@ class Query:
 
     @strawberry.field
     async def rewards(self, info: Info, first: int | None = None, after: str | None = None,
-                      filter: RewardFilter | None = None, order_by: RewardOrder | None = None
+                      filter: RewardFilter | None = None, order_by: CreationOrder | None = None
                       ) -> Connection[Reward]:
         principal = principal_of(info)
         query = rewards_matching(principal, filter)
-        # Ids grow with creation time, so ordering by id is ordering by createdAt, and keeps cursors stable.
-        newest_first = order_by is not None and order_by.direction is OrderDirection.DESC
         page = await reads.paginate(query, first=page_size(first), after=cursor_position(after),
-                                    descending=newest_first)
+                                    descending=newest_first(order_by))
         return connection_of(page, await page_links.reward_nodes(info, principal, page.items), lambda row: row.id)
 
     @strawberry.field

@@ -14,6 +14,7 @@ from api.ids import decode_id_of
 from api.mutations import attempt, require_id
 from api.types.connections import Connection, connection_of, cursor_position, page_size
 from api.types.nodes import Transfer
+from api.types.ordering import CreationOrder, newest_first
 from api.types.reconciliation import Discrepancy, ReconciliationRun
 from ledger.domain.access import Principal, Role
 from ledger.domain.clock import now
@@ -79,11 +80,14 @@ RECONCILIATION_NODES = frozenset({"ReconciliationRun", "Discrepancy"})
 
 @strawberry.type
 class ReconciliationQuery:
-    @strawberry.field(description="Runs of reconciliation, oldest first (operators and admins).")
+    @strawberry.field(description="Runs of reconciliation, oldest first unless `orderBy` says DESC (operators and "
+                                  "admins).")
     async def reconciliation_runs(self, info: Info, first: int | None = None, after: str | None = None,
-                                  filter: ReconciliationRunFilter | None = None) -> Connection[ReconciliationRun]:
+                                  filter: ReconciliationRunFilter | None = None, order_by: CreationOrder | None = None
+                                  ) -> Connection[ReconciliationRun]:
         principal = require_role(info, Role.OPERATOR, "read reconciliation runs")
-        page = await reads.paginate(_runs_of(principal, filter), first=page_size(first), after=cursor_position(after))
+        page = await reads.paginate(_runs_of(principal, filter), first=page_size(first), after=cursor_position(after),
+                                    descending=newest_first(order_by))
         return connection_of(page, ReconciliationRun.from_row, lambda row: row.id)
 
     @strawberry.field(description="One run of reconciliation; null when unknown or not yours.")
@@ -93,12 +97,15 @@ class ReconciliationQuery:
         run = await rows.ReconciliationRun.get_or_none(id=db_id, tenant_id=principal.tenant_id) if db_id else None
         return ReconciliationRun.from_row(run) if run else None
 
-    @strawberry.field(description="Discrepancies reconciliation found, oldest first (operators and admins).")
+    @strawberry.field(description="Discrepancies reconciliation found, oldest first unless `orderBy` says DESC "
+                                  "(operators and admins).")
     async def discrepancies(self, info: Info, first: int | None = None, after: str | None = None,
-                            filter: DiscrepancyFilter | None = None) -> Connection[Discrepancy]:
+                            filter: DiscrepancyFilter | None = None, order_by: CreationOrder | None = None
+                            ) -> Connection[Discrepancy]:
         principal = require_role(info, Role.OPERATOR, "read discrepancies")
         query = _discrepancies_of(principal, filter)
-        page = await reads.paginate(query, first=page_size(first), after=cursor_position(after))
+        page = await reads.paginate(query, first=page_size(first), after=cursor_position(after),
+                                    descending=newest_first(order_by))
         return connection_of(page, Discrepancy.from_row, lambda row: row.id)
 
 
