@@ -21,6 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import GRAPHQL_PATH, authenticate_graphql_request
 from api.body_timeout import body_read_timeout
+from api.console import console_routes
 from api.context import AppContext
 from api.event_bus import event_bus_for
 from api.graphiql import graphiql_assets_router, graphiql_page_html
@@ -141,7 +142,8 @@ def create_app(
 
     graphql = GraphQLController
     return Litestar(
-        route_handlers=[graphql, graphiql_assets_router(), landing, health, randou_webhook, *extra_routes],
+        route_handlers=[graphql, graphiql_assets_router(), *console_routes(), landing, health, randou_webhook,
+                        *extra_routes],
         lifespan=[lifespan],
         before_request=authenticate_graphql_request,
         middleware=[body_read_timeout(settings.body_read_timeout_seconds)],
