@@ -30,7 +30,7 @@ export function volumeChart(rows, asset, { days = 30 } = {}) {
   const totals = new Map(dayList.map((day) => [day, 0]));
   for (const row of rows) totals.set(row.day, (totals.get(row.day) ?? 0) + Number(row.amount.amount));
   const highest = Math.max(1, ...totals.values());
-  const width = 720, height = 220, left = 8, bottom = 24, top = 8;
+  const width = 1000, height = 200, left = 8, bottom = 24, top = 8;
   const barWidth = (width - left * 2) / dayList.length;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart",
     "aria-label": `Value issued per day in ${asset}, last ${days} days` });
