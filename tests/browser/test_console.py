@@ -325,6 +325,15 @@ async def test_a_viewer_sees_everything_but_has_nothing_to_press(
         overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (view, overflow)
     await shot(page, "19-phone")
+
+    # The key is revoked while the page is open: the next view asks for a key again and says why.
+    [viewer_key] = [key for key in (await api("{ apiKeys { id prefix revokedAt } }"))["apiKeys"]
+                    if viewer.startswith(key["prefix"]) and key["revokedAt"] is None]
+    await api("""mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } } }""",
+              {"input": {"apiKeyId": viewer_key["id"]}})
+    await page.goto(f"{demo.url}/console#/operations")
+    await page.locator("#sign-in-status .error-code", has_text="UNAUTHENTICATED").wait_for()
+    await shot(page, "20-revoked-key")
     assert_stayed_on_loopback(log)
 
 

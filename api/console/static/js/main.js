@@ -30,22 +30,38 @@ function route() {
   return { ...ROUTES[0], args: [], params: new URLSearchParams() };
 }
 
+// Each navigation renders into a fresh element: a view still loading when the person moves on renders into
+// its own detached element, never over the next one, and whatever it started is stopped.
+let navigation = 0;
+
 async function show() {
   if (stopView) stopView();
   stopView = null;
   if (!session.viewer) return;
   const current = route();
+  const mine = ++navigation;
   document.title = `${current.title} · reward-ledger console`;
   for (const link of document.querySelectorAll("nav a")) {
     link.toggleAttribute("aria-current", link.dataset.nav === current.nav);
   }
   const main = document.getElementById("main");
-  try {
-    stopView = (await current.view(main, current.params, ...current.args)) ?? null;
-  } catch (error) {
-    replace(main, errorBox(error));
-  }
+  const view = h("div", { class: "view" });
+  replace(main, view);
   main.focus({ preventScroll: true });
+  try {
+    const stop = (await current.view(view, current.params, ...current.args)) ?? null;
+    if (mine === navigation) stopView = stop;
+    else if (stop) stop();
+  } catch (error) {
+    if (mine !== navigation) return;
+    if (error.code === "UNAUTHENTICATED") {
+      // The key was revoked or expired while the page was open: ask for one again, saying why.
+      session.signOut();
+      signInForm(error);
+      return;
+    }
+    replace(view, errorBox(error));
+  }
 }
 
 function shell() {
