@@ -124,7 +124,7 @@ function providerSettings(configs, reload) {
   if (!configs.length) return h("p", { class: "empty" }, "No provider connected yet.");
   return h("div", { class: "providers" }, configs.map((config) => h("article", { class: "provider", "data-provider": config.provider },
     h("h3", {}, config.provider),
-    h("p", {}, "Updated ", timeElement(config.updatedAt), config.baseUrl ? [" · ", h("span", { class: "mono" }, config.baseUrl)] : null),
+    h("p", {}, "Updated ", timeElement(config.updatedAt)),
     h("pre", { class: "settings" }, json(config.settings)),
     session.atLeast("ADMIN")
       ? h("button", { type: "button", onclick: () => editSettings(config, reload) }, "Edit settings…")
