@@ -7,13 +7,13 @@ numbers as ?1, ?2, ..., so one text serves both.
 
 from __future__ import annotations
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
 
 
 def current_connection() -> BaseDBAsyncClient:
     """Inside in_transaction(), the transaction's own connection."""
-    return connections.get("default")
+    return get_connection("default")
 
 
 def is_postgres(db: BaseDBAsyncClient) -> bool:

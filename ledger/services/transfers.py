@@ -58,23 +58,20 @@ async def create_transfer(
     reward_id: int | None = None,
     reverses_id: int | None = None,
     member_id: str | None = None,
-    locked: bool = False,
 ) -> Transfer:
-    """`locked`: the caller already holds both accounts' locks and passes the rows it read under them
-    (see accounts.lock_with_member_wallet), which saves reading them twice."""
     require_positive(amount)
     if debit.asset != credit.asset:
         raise LedgerError(ErrorCode.ASSET_MISMATCH, f"cannot move {debit.asset} into a {credit.asset} account")
     if debit.id == credit.id:
         raise LedgerError(ErrorCode.INVALID_INPUT, "a transfer needs two different accounts")
-    if not locked:
+    # One statement locks both accounts, checks the rules below under the locks and changes the totals.
+    if not await add_transfer(debit.id, credit.id, amount, pending=pending):
+        # Refused, nothing changed: the rows as read under the locks say why.
         rows = await lock_accounts(debit.id, credit.id)
-        debit, credit = rows[debit.id], rows[credit.id]
-    _check_can_debit(debit, amount)
-    _check_fits(debit, "debits", amount)
-    _check_fits(credit, "credits", amount)
-
-    await add_transfer(debit.id, credit.id, amount, pending=pending)
+        _check_can_debit(rows[debit.id], amount)
+        _check_fits(rows[debit.id], "debits", amount)
+        _check_fits(rows[credit.id], "credits", amount)
+        raise AssertionError("the account totals refused a transfer that their rules allow")
     transfer = await insert_transfer(
         tenant_id=uow.tenant_id,
         debit_id=debit.id,
