@@ -36,7 +36,7 @@ from api.context import AppContext
 from api.settings import Settings
 from ledger.event_feed import EventFeed, EventInterest, event_feed, notices
 from ledger.events import Mailbox
-from ledger.services.access import authenticate
+from ledger.services.credential_cache import authenticate_cached
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,8 @@ class LiveConnections:
         credential = credential_of(context.connection_params, context.websocket.headers)
         if credential is None:
             raise ConnectionRefused(UNAUTHENTICATED, 'send {"Authorization": "Bearer <credential>"} in connection_init')
-        principal = await authenticate(credential) if len(credential) <= MAX_CREDENTIAL_LENGTH else None
+        # The cache HTTP requests use: revoking a key forgets it there at once, so a revoked key is refused.
+        principal = await authenticate_cached(credential) if len(credential) <= MAX_CREDENTIAL_LENGTH else None
         if principal is None:
             raise ConnectionRefused(UNAUTHENTICATED, "the credential is unknown, revoked or expired")
         key = hashlib.sha256(credential.encode()).hexdigest()  # never keep the secret itself

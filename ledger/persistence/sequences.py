@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from tortoise import connections, timezone
+from tortoise import timezone
 
 from ledger.persistence.models import Event
+from ledger.persistence.raw_sql import current_connection, for_dialect, is_postgres
 
-_RESERVE = ("UPDATE tenants SET last_event_sequence = last_event_sequence + {count} WHERE id = {tenant} "
+_RESERVE = ("UPDATE tenants SET last_event_sequence = last_event_sequence + $1 WHERE id = $2 "
             "RETURNING last_event_sequence")
 
 # PostgreSQL: the counter's bump and the events' insert in one statement, so the tenant row's lock, which
@@ -33,17 +34,16 @@ async def reserve_event_sequences(tenant_id: int, count: int) -> int:
     numbers are handed out in commit order with no gaps (a rolled-back write gives its numbers back): an
     event is seen with its number only once every event with a lower number was committed before it.
     """
-    db = connections.get("default")  # inside in_transaction(), the transaction's own connection
-    marks = ("$1", "$2") if db.capabilities.dialect == "postgres" else ("?", "?")
-    rows = await db.execute_query_dict(_RESERVE.format(count=marks[0], tenant=marks[1]), [count, tenant_id])
+    db = current_connection()
+    rows = await db.execute_query_dict(for_dialect(db, _RESERVE), [count, tenant_id])
     return int(rows[0]["last_event_sequence"]) - count + 1
 
 
 async def append_events(tenant_id: int, events: list[Event]) -> None:
     """Numbers `events` in order with the tenant's next sequence numbers and inserts them. Call it last in
     a write transaction, just before commit (see reserve_event_sequences)."""
-    db = connections.get("default")
-    if db.capabilities.dialect != "postgres":  # SQLite has one writer at a time: no lock to keep short
+    db = current_connection()
+    if not is_postgres(db):  # SQLite has one writer at a time: no lock to keep short
         first = await reserve_event_sequences(tenant_id, len(events))
         for offset, event in enumerate(events):
             event.sequence = first + offset

@@ -1,5 +1,5 @@
 """A short cache of the operator API keys that authenticated, so a busy client does not pay a query for its
-key on every request.
+key on every request or WebSocket connection.
 
 Revocation still takes effect at once where it happens: revoking a key forgets it here in the same breath.
 Another process (another API instance) keeps its cached answer for at most TTL_S, the price of not asking

@@ -94,7 +94,7 @@ async def grant_reward(
                  data={"status": status.value, "amount": str(amount), "asset": campaign.asset})
         expires_at = now() + timedelta(seconds=hold_timeout_s) if hold_timeout_s else None
         await create_transfer(uow, debit=budget, credit=wallet, amount=amount, pending=hold,
-                              expires_at=expires_at, reward_id=reward.id, member_id=member_id, locked=True)
+                              expires_at=expires_at, reward_id=reward.id, member_id=member_id)
         return {"reward_id": reward.id}, reward
 
     return await run_idempotent_write(

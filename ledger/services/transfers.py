@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tortoise.expressions import F
+from tortoise import timezone
 
 from ledger.domain.clock import now
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.domain.money import MAX_AMOUNT, Money, require_positive
 from ledger.domain.statuses import TransferState
+from ledger.persistence.account_totals import add_transfer, lock_accounts, settle_hold
 from ledger.persistence.models import Account, Transfer
+from ledger.persistence.transfer_rows import insert_transfer, resolve_transfer
 from ledger.persistence.unit_of_work import UnitOfWork, run_idempotent_write
-
-
-async def lock_accounts(*account_ids: int) -> dict[int, Account]:
-    """Row locks on PostgreSQL; on SQLite the single writer already serialises transactions."""
-    ids = sorted(set(account_ids))
-    rows = await Account.filter(id__in=ids).order_by("id").select_for_update()
-    return {row.id: row for row in rows}
 
 
 def _check_can_debit(account: Account, amount: int) -> None:
@@ -63,29 +58,24 @@ async def create_transfer(
     reward_id: int | None = None,
     reverses_id: int | None = None,
     member_id: str | None = None,
-    locked: bool = False,
 ) -> Transfer:
-    """`locked`: the caller already holds both accounts' locks and passes the rows it read under them
-    (see accounts.lock_with_member_wallet), which saves reading them twice."""
     require_positive(amount)
     if debit.asset != credit.asset:
         raise LedgerError(ErrorCode.ASSET_MISMATCH, f"cannot move {debit.asset} into a {credit.asset} account")
     if debit.id == credit.id:
         raise LedgerError(ErrorCode.INVALID_INPUT, "a transfer needs two different accounts")
-    if not locked:
+    # One statement locks both accounts, checks the rules below under the locks and changes the totals.
+    if not await add_transfer(debit.id, credit.id, amount, pending=pending):
+        # Refused, nothing changed: the rows as read under the locks say why.
         rows = await lock_accounts(debit.id, credit.id)
-        debit, credit = rows[debit.id], rows[credit.id]
-    _check_can_debit(debit, amount)
-    _check_fits(debit, "debits", amount)
-    _check_fits(credit, "credits", amount)
-
-    side = "pending" if pending else "posted"
-    await Account.filter(id=debit.id).update(**{f"debits_{side}": F(f"debits_{side}") + amount})
-    await Account.filter(id=credit.id).update(**{f"credits_{side}": F(f"credits_{side}") + amount})
-    transfer = await Transfer.create(
+        _check_can_debit(rows[debit.id], amount)
+        _check_fits(rows[debit.id], "debits", amount)
+        _check_fits(rows[credit.id], "credits", amount)
+        raise AssertionError("the account totals refused a transfer that their rules allow")
+    transfer = await insert_transfer(
         tenant_id=uow.tenant_id,
-        debit_account_id=debit.id,
-        credit_account_id=credit.id,
+        debit_id=debit.id,
+        credit_id=credit.id,
         asset=debit.asset,
         amount=amount,
         state=TransferState.PENDING if pending else TransferState.POSTED,
@@ -94,6 +84,7 @@ async def create_transfer(
         expires_at=expires_at if pending else None,
         reward_id=reward_id,
         reverses_id=reverses_id,
+        created_at=timezone.now(),  # what the model's auto_now_add would have set
     )
     uow.emit(
         "transfer.pending" if pending else "transfer.posted",
@@ -119,19 +110,11 @@ async def resolve_pending(
     new_state = TransferState.VOIDED if post_amount is None else TransferState.POSTED
     posted = post_amount or 0
     resolved_at = now()
-    # Compare-and-set on the state: of two racing resolutions only one changes a row.
-    changed = await Transfer.filter(id=transfer.id, state=TransferState.PENDING).update(
-        state=new_state, posted_amount=posted, resolved_at=resolved_at
-    )
-    if changed != 1:
+    if not await resolve_transfer(transfer.id, new_state, posted, resolved_at):
         raise LedgerError(ErrorCode.INVALID_STATE, "this hold was already resolved")
     held = transfer.amount
-    await Account.filter(id=transfer.debit_account_id).update(  # type: ignore[attr-defined]
-        debits_pending=F("debits_pending") - held, debits_posted=F("debits_posted") + posted
-    )
-    await Account.filter(id=transfer.credit_account_id).update(  # type: ignore[attr-defined]
-        credits_pending=F("credits_pending") - held, credits_posted=F("credits_posted") + posted
-    )
+    await settle_hold(transfer.debit_account_id, transfer.credit_account_id,  # type: ignore[attr-defined]
+                      held=held, posted=posted)
     # What the compare-and-set wrote is all that changed: no need to read the row back.
     transfer.state, transfer.posted_amount, transfer.resolved_at = new_state, posted, resolved_at
     uow.emit(

@@ -15,7 +15,7 @@ from gql.transport.exceptions import TransportQueryError
 from api.ids import decode_id_of
 from ledger.event_feed import REPLAY_PAGE_SIZE
 from ledger.events import InProcessEventBus, get_event_bus
-from ledger.services import rewards
+from ledger.services import credential_cache, rewards
 from tests.live_support import (
     Subscription,
     close_code_of,
@@ -24,6 +24,7 @@ from tests.live_support import (
     transport_for,
     ws_url,
 )
+from tests.statement_log import counted_statements
 from tests.support import ISSUE_MEMBER_TOKEN, SETTLE_REWARD, GraphQLClient, TenantFixture
 
 EVENTS = "subscription($after: Int) { events(after: $after) { id sequence type memberId } }"
@@ -141,6 +142,30 @@ async def test_a_revoked_key_can_no_longer_connect(server_url: str, gql: GraphQL
     [viewer_key] = [key["id"] for key in keys if key["role"] == "VIEWER"]
     await gql(REVOKE_API_KEY, {"input": {"apiKeyId": viewer_key}}, token=tenant.admin)
     assert await close_code_of(server_url, tenant.viewer, EVENTS) == 4401
+
+
+async def test_a_key_revoked_after_it_connected_is_refused_at_once(server_url: str, gql: GraphQLClient,
+                                                                   tenant: TenantFixture,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    from tests.support import REVOKE_API_KEY
+
+    monkeypatch.setattr(credential_cache, "TTL_S", 60.0)  # only revocation can take the key out of the cache
+    async with live_session(server_url, tenant.viewer):  # authenticated, so the key is in the credential cache
+        pass
+    keys = (await gql("{ apiKeys { id role } }", token=tenant.admin))["apiKeys"]
+    [viewer_key] = [key["id"] for key in keys if key["role"] == "VIEWER"]
+    await gql(REVOKE_API_KEY, {"input": {"apiKeyId": viewer_key}}, token=tenant.admin)
+    assert await close_code_of(server_url, tenant.viewer, EVENTS) == 4401
+
+
+async def test_a_key_that_just_authenticated_connects_without_looking_it_up_again(
+        server_url: str, gql: GraphQLClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(credential_cache, "TTL_S", 60.0)  # however slow the machine, the entry is still fresh
+    await gql("{ apiKeys { id } }", token=tenant.admin)  # an HTTP request: the key is now in the cache
+    with counted_statements() as statements:
+        async with live_session(server_url, tenant.admin):
+            pass
+    assert not any("api_keys" in sql for sql in statements)
 
 
 async def test_the_upgrade_requests_authorization_header_is_accepted_too(server_url: str, gql: GraphQLClient,

@@ -4,14 +4,12 @@ credential's lookup is left out (a key that authenticated within the last second
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from ledger.services import campaigns, rewards
+from tests.statement_log import counted_statements
 from tests.support import GraphQLClient, TenantFixture
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "graphql" / "dashboard"
@@ -20,31 +18,8 @@ ISSUE_DOCUMENT = ("{ rewards(first: $first) { nodes { id kind status memberId am
 PAGE_SIZES = (10, 50, 100)
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.args:  # the driver's "<sql>: <values>" lines, not the pool's own messages
-            sql = str(record.args[0])
-            if '"api_keys"' not in sql and '"member_tokens"' not in sql:
-                self.sql.append(sql)
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level, propagate = _Statements(), logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
-        yield handler.sql
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
+# The credential's lookup is left out (see above).
+CREDENTIAL_LOOKUPS = ('"api_keys"', '"member_tokens"')
 
 
 @pytest.fixture
@@ -63,7 +38,7 @@ async def busy_tenant(tenant: TenantFixture) -> TenantFixture:
 
 
 async def _count(gql: GraphQLClient, document: str, first: int, token: str) -> int:
-    with counted_statements() as statements:
+    with counted_statements(CREDENTIAL_LOOKUPS) as statements:
         data = await gql(document, {"first": first}, token=token)
     assert len(next(iter(data.values()))["nodes"]) == first
     return len(statements)
@@ -87,7 +62,7 @@ async def test_a_dashboard_list_costs_the_same_statements_at_every_page_size(
 
 
 async def test_no_count_runs_when_total_count_is_not_asked_for(gql: GraphQLClient, busy_tenant: TenantFixture):
-    with counted_statements() as statements:
+    with counted_statements(CREDENTIAL_LOOKUPS) as statements:
         await gql("{ rewards(first: 5) { nodes { id } } }", token=busy_tenant.viewer)
 
     assert not any("COUNT(" in sql.upper() for sql in statements)

@@ -6,9 +6,10 @@ import pytest
 
 from ledger.domain import clock
 from ledger.domain.errors import ErrorCode, LedgerError
+from ledger.domain.money import MAX_AMOUNT
 from ledger.domain.statuses import AccountKind, RewardStatus, TransferState
 from ledger.persistence.models import Account, Event, Reward, Transfer
-from ledger.persistence.unit_of_work import run_write
+from ledger.persistence.unit_of_work import UnitOfWork, run_write
 from ledger.services import access, campaigns, rewards
 from ledger.services.accounts import funding_account, member_wallet, named_account
 from ledger.services.audit import audit
@@ -134,3 +135,31 @@ async def test_member_wallets_are_one_per_member_and_asset(tenant_id: int):
     first, second = await run_write(tenant_id, both)
     assert first.id == second.id
     assert first.debits_must_not_exceed_credits
+
+
+@pytest.mark.parametrize("debit_has_the_lower_id", [True, False], ids=["debit-locked-first", "credit-locked-first"])
+@pytest.mark.parametrize("refused_side", ["debit", "credit"])
+async def test_a_refused_transfer_changes_neither_account_even_when_the_caller_carries_on(
+        tenant_id: int, refused_side: str, debit_has_the_lower_id: bool):
+    lower = await member_wallet(tenant_id, "lower", "CNY")
+    higher = await member_wallet(tenant_id, "higher", "CNY")
+    debit, credit = (lower, higher) if debit_has_the_lower_id else (higher, lower)
+    small, big = [await named_account(tenant_id, AccountKind.PROVIDER_CLEARING, "CNY", name)  # may go negative
+                  for name in ("small", "big")]
+
+    async def work(uow: UnitOfWork) -> ErrorCode:
+        await create_transfer(uow, debit=small, credit=debit, amount=100)
+        if refused_side == "credit":
+            await create_transfer(uow, debit=big, credit=credit, amount=MAX_AMOUNT - 50)
+        with pytest.raises(LedgerError) as refused:  # more than the debit account has, or past 64 bits
+            await create_transfer(uow, debit=debit, credit=credit, amount=500 if refused_side == "debit" else 100)
+        return refused.value.code  # and the unit of work commits what it did before
+
+    code = await run_write(tenant_id, work)
+
+    assert code is (ErrorCode.INSUFFICIENT_FUNDS if refused_side == "debit" else ErrorCode.INVALID_AMOUNT)
+    await debit.refresh_from_db()
+    await credit.refresh_from_db()
+    assert (debit.debits_posted, debit.credits_posted) == (0, 100)
+    assert (credit.debits_posted, credit.credits_posted) == (0, MAX_AMOUNT - 50 if refused_side == "credit" else 0)
+    assert (await audit(tenant_id)).ok
