@@ -74,14 +74,22 @@ async def _funded_campaign(tenant_id: int, campaign: DemoCampaign) -> int:
 
 
 async def _seed_provider(tenant_id: int, name: str, control: SandboxControl) -> None:
-    """The instant-lottery sandbox takes its tickets from the walk-through, and Randou pushes what it is
-    told to: connecting them is all they need."""
-    if name == "allinpay":
+    """The instant-lottery sandbox takes its tickets from the walk-through (and is open all day), and Randou
+    pushes what it is told to."""
+    if name == "instant-lottery":
+        await _open_the_gateway_all_day(control)
+    elif name == "allinpay":
         await _seed_allinpay(tenant_id, control)
     elif name == "red-packet":
         await _seed_red_packet(tenant_id, control)
     elif name == "unionpay":
         await _seed_unionpay(control)
+
+
+async def _open_the_gateway_all_day(control: SandboxControl) -> None:
+    """The gateway, like the real one (seed §6), serves 01:00-23:00 Beijing time; the demo is for trying things
+    at any hour, so its gateway never closes (a refusal outside the hours is 10032)."""
+    await control.post("/_control/rules", {"serviceHours": "00:00-24:00"})
 
 
 async def _seed_allinpay(tenant_id: int, control: SandboxControl) -> None:
