@@ -7,7 +7,7 @@ import * as documents from "../documents.js";
 import { badge, errorBox, h, idempotencyKey, loading, replace } from "../dom.js";
 import { beijingDay, json, money, timeElement, words } from "../format.js";
 import { account } from "./reward.js";
-import { rewardRow } from "./rewards.js";
+import { rewardRow, rewardTable } from "./rewards.js";
 
 const OLD_UNKNOWN_MINUTES = 30;
 const RESOLUTIONS = {
@@ -44,10 +44,7 @@ function rewardSection(id, title, connection, empty) {
   ]);
   return h("section", { "aria-labelledby": `${id}-heading`, id },
     h("h2", { id: `${id}-heading` }, `${title} (${connection.totalCount})`),
-    h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["Created", "Kind", "Status", "Member", "Amount", "Provider", "Campaign", ""].map(
-        (header) => h("th", { scope: "col" }, header)))),
-      h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 8, class: "empty" }, empty))))));
+    rewardTable(h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 8, class: "empty" }, empty)))));
 }
 
 function discrepancyList(connection, reload) {

@@ -25,7 +25,8 @@ export async function renderRewards(main, params) {
   const total = h("span", { id: "rewards-total" }, String(rewards.totalCount));
   const liveStatus = h("span", { id: "live-status", class: "live live-connecting", role: "status" }, "connecting…");
   const rows = h("tbody", {}, rewards.nodes.map(rewardRow));
-  const emptyRow = h("tr", { class: "empty-row" }, h("td", { colspan: 8, class: "empty" }, "No rewards match."));
+  const emptyRow = h("tr", { class: "empty-row" },
+    h("td", { colspan: REWARD_COLUMNS.length, class: "empty" }, "No rewards match."));
   if (!rewards.nodes.length) rows.append(emptyRow);
 
   let subscription = null;
@@ -35,10 +36,7 @@ export async function renderRewards(main, params) {
     filterForm(params, campaigns.campaigns.nodes),
     h("p", { class: "list-meta" }, total, " matching · newest first · ",
       after ? "live updates show on the first page" : liveStatus, " ", after ? null : reconnect),
-    h("div", { class: "table-wrap" }, h("table", { id: "rewards-table" },
-      h("thead", {}, h("tr", {}, ["Created", "Kind", "Status", "Member", "Amount", "Provider", "Campaign", ""].map(
-        (header) => h("th", { scope: "col" }, header)))),
-      rows)),
+    rewardTable(rows, { id: "rewards-table" }),
     pager(params, rewards.pageInfo));
 
   if (after) return null; // a later page stays as it was loaded: new rewards go on top of the first
@@ -69,6 +67,15 @@ function filterOf(params) {
   for (const name of TEXT_FILTERS) if (params.get(name)) filter[name] = params.get(name);
   for (const name of TIME_FILTERS) if (params.get(name)) filter[name] = new Date(params.get(name)).toISOString();
   return filter;
+}
+
+const REWARD_COLUMNS = ["Created", "Kind", "Status", "Member", "Amount", "Provider", "Campaign", ""];
+
+// The rewards table around a <tbody> of rewardRow()s (here and on the attention view).
+export function rewardTable(body, attributes = {}) {
+  return h("div", { class: "table-wrap" }, h("table", attributes,
+    h("thead", {}, h("tr", {}, REWARD_COLUMNS.map((header) => h("th", { scope: "col" }, header)))),
+    body));
 }
 
 export function rewardRow(reward) {
