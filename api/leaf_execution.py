@@ -1,4 +1,4 @@
-"""A shorter way through a document's leaves, for pages of many nodes.
+"""A shorter way through a document's leaves and lists, for pages of many nodes.
 
 graphql-core executes every field the same way: it builds a resolve-info object, calls the resolver,
 checks for an awaitable, and completes the value through its type. For a leaf that Strawberry resolves by
@@ -10,6 +10,9 @@ Here such a leaf is read and coerced directly, and such a field holding an objec
 read and its sub-selection executed directly. Anything unusual (a field with arguments, a resolver
 middleware, a null where the type forbids it, a value the type refuses, a missing attribute) takes
 graphql-core's own path, which produces the same value or the same error it always did.
+
+A list of objects goes further: its items are shaped through a selection compiled once per request
+(api/item_shapes.py), and only the fields a shape cannot answer on an item take the path above.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from graphql import (
     is_non_null_type,
     is_object_type,
 )
+from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from api.item_shapes import ItemShape, ShapeCompiler
 
 
 @dataclass(frozen=True)
@@ -120,3 +126,98 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """No extension resolves fields as a middleware: a basic field's resolver is called as it is."""
         manager = self.middleware_manager
         return manager is None or not manager.middlewares
+
+    # --- lists of objects -------------------------------------------------------------------------------
+
+    def complete_iterable_value(self, item_type: Any, field_details_list: Any, info: Any, path: Path,
+                                items: Any, position_context: Any) -> Any:
+        shape = self._list_item_shape(item_type, field_details_list)
+        if shape is None or not isinstance(items, (list, tuple)) or self.get_stream_usage(field_details_list, path):
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items,
+                                                   position_context)
+        nullable_items = not is_non_null_type(item_type)
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                if item is None and nullable_items:
+                    completed.append(None)
+                elif item is None or self.is_awaitable(item) or not _is_its_type(shape, item, info):
+                    if self.complete_list_item_value(item, completed, item_type, field_details_list, info,
+                                                     path.add_key(index, None), position_context):
+                        awaitable_indices.append(index)
+                else:
+                    value = self._shape_item(shape, item, item_type, field_details_list, path.add_key(index, None),
+                                             position_context)
+                    completed.append(value)
+                    if self.is_awaitable(value):
+                        awaitable_indices.append(index)
+        except Exception:
+            if awaitable_indices:  # settled, as graphql-core does, so that none is left unawaited
+                self.settle_in_background([completed[index] for index in awaitable_indices])
+            raise
+        if not awaitable_indices:
+            return completed
+
+        async def await_items() -> list[Any]:
+            awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+            for index, value in zip(awaitable_indices, awaited, strict=True):
+                completed[index] = value
+            return completed
+
+        return await_items()
+
+    def _list_item_shape(self, item_type: Any, field_details_list: Any) -> ItemShape | None:
+        named = item_type.of_type if is_non_null_type(item_type) else item_type
+        if not is_object_type(named) or not self._resolvers_unwrapped():
+            return None
+        compiler = self.__dict__.get("_shape_compiler")
+        if compiler is None:
+            compiler = self.__dict__["_shape_compiler"] = ShapeCompiler(self)
+        return compiler.item_shape(named, field_details_list)
+
+    def _shape_item(self, shape: ItemShape, item: Any, item_type: Any, field_details_list: Any, item_path: Path,
+                    position_context: Any) -> Any:
+        """One item's dict: its shaped fields at once, the rest through execute_field; errors as
+        complete_list_item_value reports them."""
+        context = self.context_value
+        parent_type = shape.object_type
+        result: dict[str, Any] = {}
+        awaitable_names: list[str] = []
+        try:
+            for field in shape.fields:
+                if field.shape is not None:
+                    try:
+                        result[field.response_name] = field.shape(item, context)
+                        continue
+                    except Exception:  # noqa: S112  the generic path below answers or reports it
+                        pass
+                value = self.execute_field(parent_type, item, field.details,
+                                           Path(item_path, field.response_name, parent_type.name), position_context)
+                if value is not Undefined:
+                    result[field.response_name] = value
+                    if self.is_awaitable(value):
+                        awaitable_names.append(field.response_name)
+        except Exception as raw_error:
+            if awaitable_names:
+                self.settle_in_background([result[name] for name in awaitable_names])
+            self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+            return None
+        if not awaitable_names:
+            return result
+
+        async def await_fields() -> Any:
+            try:
+                awaited = await gather_with_cancel(*(result[name] for name in awaitable_names))
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                return None
+            result.update(zip(awaitable_names, awaited, strict=True))
+            return result
+
+        return await_fields()
+
+
+def _is_its_type(shape: ItemShape, item: Any, info: Any) -> bool:
+    is_type_of = shape.object_type.is_type_of
+    return is_type_of is None or is_type_of(item, info) is True

@@ -1,6 +1,6 @@
 """Profiles the server while one scenario's GraphQL variant runs: a py-spy flame graph under bench/.
 
-    python -m benchmarks.profile "read: issue document" [postgres|sqlite] [seconds] [flamegraph|raw]
+    python -m benchmarks.profile "read: issue document" [postgres|sqlite] [seconds] [flamegraph|raw] [graphql|baseline]
 
 `py-spy record` (pip install py-spy) samples the server's process; the load is the scenario's, as `make bench`
 sends it. The SVG shows where a request's time goes, by Python function.
@@ -34,13 +34,15 @@ def main() -> None:
     database = sys.argv[2] if len(sys.argv) > 2 else "postgres"
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 15
     form = sys.argv[4] if len(sys.argv) > 4 else "flamegraph"  # raw: collapsed stacks, for tools and grep
+    variant = sys.argv[5] if len(sys.argv) > 5 else "graphql"  # baseline: the plain route, to compare with
     scenario = next(s for s in HTTP_SCENARIOS if s.name == name)
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    output = ROOT / "bench" / f"flame-{slug}-{database}.{'svg' if form == 'flamegraph' else 'txt'}"
+    suffix = "" if variant == "graphql" else f"-{variant}"
+    output = ROOT / "bench" / f"flame-{slug}-{database}{suffix}.{'svg' if form == 'flamegraph' else 'txt'}"
     with DATABASES[database]() as url:
         seeded = asyncio.run(_seed(url))
         with serving("benchmarks.bench_app", {"DATABASE_URL": url}) as (port, server):
-            spec = {"port": port, "concurrency": scenario.concurrency, "steps": scenario.spec(seeded, True),
+            spec = {"port": port, "concurrency": scenario.concurrency, "steps": scenario.spec(seeded, variant == "graphql"),
                     "seconds": seconds + 2, "max_operations": 10**6, "run_id": f"{uuid.uuid4().hex[:10]}-"}
             profiler = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
                                          str(server.pid), "--rate", "200", "--duration", str(int(seconds)),

@@ -10,9 +10,10 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
-from api.context import Info, principal_of
+from api.context import AppContext, Info, principal_of
 from api.errors import forbidden
 from api.ids import encode_id
+from api.item_shapes import NOT_AT_ONCE, answers_at_once
 from api.types.enums import AccountKind, Resolution, RewardKind, RewardStatus, Role, TransferState
 from api.types.money import Balance, Money
 from ledger.persistence import models
@@ -67,8 +68,12 @@ class Account(Node):
                    member_id=row.member_id, created_at=row.created_at)
 
     @strawberry.field
+    @answers_at_once(lambda account, context: account.balance_of(context))
     def balance(self, info: Info) -> Balance:
-        principal = principal_of(info)
+        return self.balance_of(info.context)
+
+    def balance_of(self, context: AppContext) -> Balance:
+        principal = context.require_principal()
         if principal.is_member and self.row.member_id != principal.member_id:
             raise forbidden("read the balance of an account that is not yours")
         return Balance.of(self.row)
@@ -88,12 +93,20 @@ class Campaign(Node):
                    created_at=row.created_at, budget_link=budget)
 
     @strawberry.field(description="The account that funds this campaign's rewards.")
+    @answers_at_once(lambda campaign, context: campaign.linked_budget(context))
     def budget(self, info: Info) -> Account:
-        if principal_of(info).is_member:
+        answer = self.linked_budget(info.context)
+        if answer is NOT_AT_ONCE:
+            return _account(info, self.row.budget_account_id)  # type: ignore[attr-defined,return-value]
+        return answer  # type: ignore[return-value]
+
+    def linked_budget(self, context: AppContext) -> Account | object:
+        """The budget when it was loaded with the page; NOT_AT_ONCE when the request's loader must get it."""
+        if context.require_principal().is_member:
             raise forbidden("read a campaign's budget")
         if self.budget_link is not None and self.budget_link.row is not None:
             return Account.from_row(self.budget_link.row)
-        return _account(info, self.row.budget_account_id)  # type: ignore[attr-defined,return-value]
+        return NOT_AT_ONCE
 
 
 @strawberry.type(description="Moves an amount of one asset from a debit account to a credit account.")
@@ -201,13 +214,20 @@ class Reward(Node):
 
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")
+    @answers_at_once(lambda reward, context: reward.linked_campaign(context))
     def campaign(self, info: Info) -> Campaign | None:
-        campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
-        if campaign_id is None or principal_of(info).is_member:
+        answer = self.linked_campaign(info.context)
+        if answer is NOT_AT_ONCE:
+            return _campaign(info, self.row.campaign_id)  # type: ignore[attr-defined,return-value]
+        return answer  # type: ignore[return-value]
+
+    def linked_campaign(self, context: AppContext) -> Campaign | None | object:
+        """The campaign when it was loaded with the page (or there is none to show); else NOT_AT_ONCE."""
+        if self.row.campaign_id is None or context.require_principal().is_member:  # type: ignore[attr-defined]
             return None
         if self.campaign_link is not None:
             return Campaign.from_row(self.campaign_link.row) if self.campaign_link.row else None
-        return _campaign(info, campaign_id)  # type: ignore[return-value]
+        return NOT_AT_ONCE
 
     @strawberry.field
     async def transfers(self, info: Info) -> list[Transfer]:
@@ -251,22 +271,30 @@ class Event(Node):
                    transfer_link=transfer)
 
     @strawberry.field
+    @answers_at_once(lambda event, context: event.linked_reward())
     def reward(self, info: Info) -> Reward | None:
-        reward_id = self.row.reward_id  # type: ignore[attr-defined]
-        if not reward_id:
+        answer = self.linked_reward()
+        return _reward(info, self.row.reward_id) if answer is NOT_AT_ONCE else answer  # type: ignore[attr-defined,return-value]
+
+    def linked_reward(self) -> Reward | None | object:
+        if not self.row.reward_id:  # type: ignore[attr-defined]
             return None
         if self.reward_link is not None:
             return Reward.from_row(self.reward_link.row) if self.reward_link.row else None
-        return _reward(info, reward_id)  # type: ignore[return-value]
+        return NOT_AT_ONCE
 
     @strawberry.field
+    @answers_at_once(lambda event, context: event.linked_transfer())
     def transfer(self, info: Info) -> Transfer | None:
-        transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
-        if not transfer_id:
+        answer = self.linked_transfer()
+        return _transfer(info, self.row.transfer_id) if answer is NOT_AT_ONCE else answer  # type: ignore[attr-defined,return-value]
+
+    def linked_transfer(self) -> Transfer | None | object:
+        if not self.row.transfer_id:  # type: ignore[attr-defined]
             return None
         if self.transfer_link is not None:
             return Transfer.from_row(self.transfer_link.row) if self.transfer_link.row else None
-        return _transfer(info, transfer_id)  # type: ignore[return-value]
+        return NOT_AT_ONCE
 
     @strawberry.field(description="The campaign the event concerns; null for member tokens (a campaign is the "
                       "operator's configuration).")
