@@ -28,13 +28,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
     GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     OperationDefinitionNode,
     Undefined,
     Visitor,
@@ -45,6 +49,7 @@ from graphql import (
     visit,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 F = TypeVar("F", bound=Callable[..., Any])
 FieldShape = Callable[[Any, Any], Any]  # (source, request context) -> the field's completed value
@@ -82,6 +87,30 @@ class ItemShape:
     @property
     def complete(self) -> bool:
         return all(field.shape is not None for field in self.fields)
+
+    @cached_property
+    def whole(self) -> Callable[[Any, Any], dict[str, Any]]:
+        """The item's dict in one go, when every field is shaped (the type check is the caller's)."""
+        fields = tuple((field.response_name, field.shape) for field in self.fields)
+        return lambda item, context: {name: shape(item, context) for name, shape in fields}  # type: ignore[misc]
+
+    @cached_property
+    def is_its_type(self) -> Callable[[Any, Any], bool]:
+        """graphql-core's is_type_of check. For Strawberry's own check, an instance of the very class (and not
+        cast to another type) passes at once."""
+        is_type_of = self.object_type.is_type_of
+        if is_type_of is None:
+            return lambda item, info: True
+        definition = (self.object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        origin = getattr(definition, "origin", None)
+        if origin is None or definition is None or definition.is_type_of is not None:
+            return lambda item, info: is_type_of(item, info) is True
+
+        def strawberry_check(item: Any, info: Any) -> bool:
+            if type(item) is origin and getattr(item, TYPE_CAST_ATTRIBUTE, None) is None:
+                return True
+            return is_type_of(item, info) is True
+        return strawberry_check
 
 
 ShapeKey = tuple[GraphQLObjectType, tuple[int, ...]]  # the type and the ids of the selection's field nodes
@@ -139,6 +168,9 @@ class ShapeCompiler:
         non_null = is_non_null_type(field.type)
         named = field.type.of_type if non_null else field.type
         if is_leaf_type(named):
+            attribute = _basic_attribute(field)
+            if attribute is not None:
+                return _attribute_leaf(attribute, _coercion(named), _passes_as_is(named), non_null)
             return _leaf_field(read, _coercion(named), non_null)
         complete = self._value_shape(field.type, details)
         if complete is None:
@@ -236,6 +268,43 @@ def _leaf_field(read: Read, coerce: Callable[[Any], Any], non_null: bool) -> Fie
     return leaf
 
 
+def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | None, non_null: bool) -> FieldShape:
+    """_leaf_field for a basic field read with getattr, and a value its type passes unchanged (a str for a
+    String or an ID, a bool for a Boolean) not coerced at all: most of a page's fields."""
+    def leaf(source: Any, context: Any) -> Any:
+        value = getattr(source, attribute)
+        if type(value) is as_is:
+            return value
+        if value is None:
+            if non_null:
+                raise GiveUp  # graphql-core's path reports the null
+            return None
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise GiveUp  # graphql-core's path reports the refusal
+        return coerced
+    return leaf
+
+
+def _passes_as_is(leaf_type: Any) -> type | None:
+    """The Python type whose values this scalar's coercion returns unchanged."""
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        return str
+    if leaf_type is GraphQLBoolean:
+        return bool
+    return None
+
+
+def _basic_attribute(field: Any) -> str | None:
+    """The attribute a basic field reads with getattr, if it is one."""
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (definition is None or definition.extensions or definition.base_resolver is not None
+            or definition.default_resolver is not getattr
+            or getattr(field.resolve, "__name__", "") != "_get_basic_result"):
+        return None
+    return str(definition.python_name)
+
+
 def _coercion(leaf_type: Any) -> Callable[[Any], Any]:
     """The leaf type's output coercion. An enum's is a lookup: Strawberry's walks the values for each one."""
     coerce: Callable[[Any], Any] = leaf_type.coerce_output_value
@@ -258,13 +327,12 @@ def _coercion(leaf_type: Any) -> Callable[[Any], Any]:
 
 def _object_shape(shape: ItemShape) -> ValueShape:
     """An object's fields, every one of them shaped (a give-up anywhere gives the whole value up)."""
-    fields = tuple((field.response_name, field.shape) for field in shape.fields)
-    is_type_of = shape.object_type.is_type_of
+    is_its_type, whole = shape.is_its_type, shape.whole
 
     def shaped(value: Any, context: Any) -> dict[str, Any]:
-        if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]  # it reads the value alone
+        if not is_its_type(value, None):  # a check that reads the value alone (_is_type_of_ignores_info)
             raise GiveUp
-        return {name: field_shape(value, context) for name, field_shape in fields}  # type: ignore[misc]
+        return whole(value, context)
     return shaped
 
 

@@ -136,22 +136,31 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().complete_iterable_value(item_type, field_details_list, info, path, items,
                                                    position_context)
         nullable_items = not is_non_null_type(item_type)
+        is_its_type, context = shape.is_its_type, self.context_value
+        whole = shape.whole if shape.complete else None
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
             for index, item in enumerate(items):
                 if item is None and nullable_items:
                     completed.append(None)
-                elif item is None or self.is_awaitable(item) or not _is_its_type(shape, item, info):
+                    continue
+                if item is None or self.is_awaitable(item) or not is_its_type(item, info):
                     if self.complete_list_item_value(item, completed, item_type, field_details_list, info,
                                                      path.add_key(index, None), position_context):
                         awaitable_indices.append(index)
-                else:
-                    value = self._shape_item(shape, item, item_type, field_details_list, path.add_key(index, None),
-                                             position_context)
-                    completed.append(value)
-                    if self.is_awaitable(value):
-                        awaitable_indices.append(index)
+                    continue
+                if whole is not None:
+                    try:
+                        completed.append(whole(item, context))
+                        continue
+                    except Exception:  # noqa: S110  field by field below, where each gives up on its own
+                        pass
+                value = self._shape_item(shape, item, item_type, field_details_list, path.add_key(index, None),
+                                         position_context)
+                completed.append(value)
+                if self.is_awaitable(value):
+                    awaitable_indices.append(index)
         except Exception:
             if awaitable_indices:  # settled, as graphql-core does, so that none is left unawaited
                 self.settle_in_background([completed[index] for index in awaitable_indices])
@@ -217,7 +226,3 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return await_fields()
 
-
-def _is_its_type(shape: ItemShape, item: Any, info: Any) -> bool:
-    is_type_of = shape.object_type.is_type_of
-    return is_type_of is None or is_type_of(item, info) is True

@@ -89,6 +89,12 @@ def _unstorable(values: list[object]) -> bool:
     return False
 
 
+def _literals_may_be_unstorable(document: str | None) -> bool:
+    """A literal holds only what its document's text holds, unless an escape (a backslash) makes it: a text
+    with neither an escape nor unstorable text spares walking the parsed document on every request."""
+    return document is None or "\\" in document or _unstorable([document])
+
+
 def _has_lone_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -112,7 +118,7 @@ class RefuseUnstorableText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         literals = _StringLiterals()
-        if context.graphql_document is not None:
+        if context.graphql_document is not None and _literals_may_be_unstorable(context.query):
             visit(context.graphql_document, literals)
         if _unstorable([context.variables or {}, literals.values]):
             error = invalid_argument("text", "must not contain NUL characters or unpaired surrogates")

@@ -11,13 +11,15 @@ from ledger.persistence import models
 class Money:
     amount: MinorUnits
     asset: str
-    # Formatted when made, not by a resolver: a resolver costs each amount of a page more than formatting it.
-    formatted: str = strawberry.field(
-        description="For people: '¥1,234.56' for CNY, '3 COUPON:T1' for counted assets.")
+
+    # Formatted only when asked: a page's amounts are shaped without a resolver call (api/item_shapes.py).
+    @strawberry.field(description="For people: '¥1,234.56' for CNY, '3 COUPON:T1' for counted assets.")
+    def formatted(self) -> str:
+        return money.Money(self.amount, self.asset).formatted()
 
     @classmethod
     def of(cls, amount: int, asset: str) -> Money:
-        return cls(amount=MinorUnits(amount), asset=asset, formatted=money.Money(amount, asset).formatted())
+        return cls(amount=MinorUnits(amount), asset=asset)
 
 
 @strawberry.type(description="Balances are credit-normal: money in is positive.")
