@@ -8,20 +8,12 @@ from datetime import datetime
 
 import strawberry
 from graphql import ASTValidationRule, ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.coupons_api import CouponMutation, CouponQuery
+from api.document_caches import CachedDocuments
 from api.draws_api import DrawMutation
 from api.errors import ApiErrorCode, invalid_argument
 from api.jobs_api import JobMutation, JobQuery
@@ -174,10 +166,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=LeafFastPathExecutionContext,
         # Factories, not instances: each request gets its own extension objects.
         extensions=[
-            lambda: AddValidationRules(limit_rules),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: ParserCache(maxsize=256),  # the LRU itself is module-level, shared by all requests
-            lambda: ValidationCache(maxsize=256),
+            lambda: CachedDocuments(limit_rules, settings.max_query_tokens),  # the caches are module-level
             RefuseUnstorableText,
             SubscriptionsOverWebSocketOnly,
             MaskUnexpectedErrors,

@@ -3,7 +3,7 @@ bench/RESULTS.md.
 
     make bench                                  # the whole run (~10 minutes)
     BENCH_SECONDS=2 BENCH_ROUNDS=3 make bench   # a quick one
-    BENCH_DATABASES=postgres BENCH_ONLY=read make bench   # some databases, scenarios whose name has "read"
+    BENCH_DATABASES=postgres BENCH_ONLY=read,grant make bench   # some databases, scenarios whose name has "read" or "grant"
 
 PostgreSQL: a database `reward_ledger_bench` is created on BENCH_POSTGRES_URL's server (default the local
 one, postgres@127.0.0.1:5432) and dropped at the end. SQLite: a file in a temporary folder.
@@ -33,8 +33,8 @@ DATABASES: dict[str, Callable[[], AbstractContextManager[str]]] = {
 
 
 def _wanted(name: str) -> bool:
-    only = os.environ.get("BENCH_ONLY", "").strip()
-    return not only or only.lower() in name.lower()
+    wanted = [part.strip().lower() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
+    return not wanted or any(part in name.lower() for part in wanted)
 
 
 async def _prepare(url: str) -> tuple[Seeded, dict]:

@@ -1,0 +1,48 @@
+"""Each distinct document parsed and validated once, within the query limits, as one schema extension.
+
+Strawberry offers this as four extensions (ParserCache, ValidationCache, MaxTokensLimiter, AddValidationRules),
+and every extension costs every request its own object and a context manager per hook it has. One does the
+same here: parsing with the token limit, and validation with the schema's rules and the limit rules, each
+kept in an LRU keyed by the query text (parsing) and by the parsed document (validation). The rules are
+classes made once per schema, so the key stays the same from request to request, and a document over a
+limit is refused however often it comes (its errors are what is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from graphql import ASTValidationRule, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+CACHED_DOCUMENTS = 256  # distinct documents kept parsed and validated: every client's few, and GraphiQL's
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _parsed(query: str, options: tuple[tuple[str, Any], ...]) -> Any:
+    return parse(query, **dict(options))
+
+
+_validated: Callable[..., Any] = lru_cache(maxsize=CACHED_DOCUMENTS)(validate_document)
+
+
+class CachedDocuments(SchemaExtension):
+    def __init__(self, limit_rules: Sequence[type[ASTValidationRule]], max_tokens: int) -> None:
+        super().__init__()
+        self._limit_rules = tuple(limit_rules)
+        self._max_tokens = max_tokens
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        options = {**context.parse_options, "max_tokens": self._max_tokens}
+        context.graphql_document = _parsed(context.query, tuple(sorted(options.items())))
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        rules = (*context.validation_rules, *self._limit_rules)
+        context.pre_execution_errors = _validated(context.schema._schema, context.graphql_document, rules)
+        yield
