@@ -3,7 +3,7 @@ bench/RESULTS.md.
 
     make bench                                  # the whole run (~10 minutes)
     BENCH_SECONDS=2 BENCH_ROUNDS=3 make bench   # a quick one
-    BENCH_DATABASES=postgres BENCH_ONLY=read,grant make bench   # some databases, scenarios whose name has "read" or "grant"
+    BENCH_DATABASES=postgres BENCH_ONLY=read,grant make bench   # scenarios whose name has "read" or "grant"
 
 PostgreSQL: a database `reward_ledger_bench` is created on BENCH_POSTGRES_URL's server (default the local
 one, postgres@127.0.0.1:5432) and dropped at the end. SQLite: a file in a temporary folder.

@@ -69,6 +69,11 @@ async def _campaigns_of(principal: Principal, rows: list[Reward]) -> dict[int, C
     return await reads.by_ids(Campaign, principal, (row.campaign_id for row in rows))  # type: ignore[attr-defined]
 
 
+async def typename(principal: Principal, variables: dict[str, Any]) -> dict[str, Any]:
+    """`{ __typename }`: the request and nothing else."""
+    return {"__typename": "Query"}
+
+
 async def issue_rewards_page(principal: Principal, variables: dict[str, Any]) -> dict[str, Any]:
     """`rewards(first: 50) { nodes { id kind status memberId amount { amount formatted } campaign { name } } }`"""
     page = await reads.paginate(reads.rewards(principal), first=50, after=None)
@@ -205,6 +210,7 @@ def _route(path: str, handler: Handler, role: Role = Role.VIEWER) -> Any:
 
 
 BASELINE_ROUTES = [
+    _route("/baseline/typename", typename),
     _route("/baseline/issue-rewards-page", issue_rewards_page),
     _route("/baseline/list-rewards", list_rewards),
     _route("/baseline/list-campaigns", list_campaigns),

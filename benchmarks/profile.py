@@ -42,7 +42,8 @@ def main() -> None:
     with DATABASES[database]() as url:
         seeded = asyncio.run(_seed(url))
         with serving("benchmarks.bench_app", {"DATABASE_URL": url}) as (port, server):
-            spec = {"port": port, "concurrency": scenario.concurrency, "steps": scenario.spec(seeded, variant == "graphql"),
+            steps = scenario.spec(seeded, variant == "graphql")
+            spec = {"port": port, "concurrency": scenario.concurrency, "steps": steps,
                     "seconds": seconds + 2, "max_operations": 10**6, "run_id": f"{uuid.uuid4().hex[:10]}-"}
             profiler = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
                                          str(server.pid), "--rate", "200", "--duration", str(int(seconds)),

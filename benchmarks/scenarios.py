@@ -72,6 +72,10 @@ def _writer(seeded: Seeded) -> str:
 
 
 HTTP_SCENARIOS = [
+    # What GraphQL costs a request before any resolver: the floor under every other scenario's ratio.
+    Scenario("floor: { __typename }", "no resolver, no database: authentication, parsing (cached), "
+             "validation (cached), execution, JSON", None,
+             lambda s: [Step("/baseline/typename", "{ __typename }")], _reader),
     Scenario("read: issue document", "rewards(first: 50) { nodes { id kind status memberId amount { amount "
              "formatted } campaign { name } } }", 0.8,
              lambda s: [Step("/baseline/issue-rewards-page", ISSUE_READ)], _reader),
