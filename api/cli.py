@@ -265,8 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
              "is claimed in the database and runs once.").set_defaults(run=cmd_worker)
     run_job_parser = _command(commands, "run-job", "run one job once now; prints one line of JSON (job, status, "
                               "counts)", "Exits 1 when the run FAILED (an audit that found a problem, say).")
-    run_job_parser.add_argument("name", help="sync-rewards, expire-holds, reconcile, audit, refresh-station-tokens "
-                                "or prune-webhook-nonces")
+    run_job_parser.add_argument("name", help="sync-rewards, expire-holds, number-events, reconcile, audit, "
+                                "refresh-station-tokens or prune-webhook-nonces")
     run_job_parser.add_argument("--tenant", help="only this tenant's work (default: every tenant)")
     run_job_parser.set_defaults(run=cmd_run_job)
 

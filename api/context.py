@@ -41,7 +41,8 @@ def _transfers_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoade
 def _events_by_reward_loader(tenant_id: int, cache: bool = True) -> DataLoader[int, list[Event]]:
     async def load(reward_ids: Sequence[int]) -> list[list[Event]]:
         grouped: dict[int, list[Event]] = {i: [] for i in reward_ids}
-        rows = await Event.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids))).order_by("sequence")
+        rows = await Event.filter(tenant_id=tenant_id, reward_id__in=list(set(reward_ids)),
+                                  sequence__isnull=False).order_by("sequence")
         for row in rows:
             grouped[row.reward_id].append(row)  # type: ignore[attr-defined]
         return [grouped[i] for i in reward_ids]

@@ -80,8 +80,8 @@ class JobQuery:
 
 @strawberry.input
 class RunJobInput:
-    job: str = strawberry.field(description="sync-rewards, expire-holds, reconcile, audit, "
-                                            "refresh-station-tokens or prune-webhook-nonces.")
+    job: str = strawberry.field(description="sync-rewards, expire-holds, number-events, reconcile, "
+                                            "audit, refresh-station-tokens or prune-webhook-nonces.")
 
 
 @strawberry.type

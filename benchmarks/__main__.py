@@ -64,8 +64,11 @@ def _core_scenarios(database: str, url: str, tenants: dict) -> Iterator[tuple[Me
     per_tenant = COLD_ACCOUNTS // len(ten)
     for variant in ("service", "raw"):
         yield (Measurement(f"event sequencing ({variant}): 1 tenant vs 10",
-                           f"{variant} transfers on cold accounts, concurrency 16: all in one tenant (one sequence "
-                           "row every write waits on) / spread over ten tenants (ten sequences)", database, None,
+                           f"{variant} transfers on cold accounts, concurrency 16: all in one tenant / spread over "
+                           "ten tenants. The service numbers events after commit, one short transaction for every "
+                           "write that finished meanwhile (ledger/event_sequencer.py); raw numbers them as the "
+                           "service once did, in the write, holding the tenant's sequence row to commit",
+                           database, None,
                            baseline="10 tenants"),
                {"1 tenant": spec(variant, one, per_tenant * len(ten)), "10 tenants": spec(variant, ten, per_tenant)})
 

@@ -6,8 +6,9 @@ The log in the database is the truth and the bus only brings news of it. A feed 
 2. replays what the log already holds after `after`, in bounded pages;
 3. then follows the bus, skipping every sequence at or below the last one it has dealt with.
 
-Sequence numbers are handed out under the tenant row's lock, which is held until commit, so once event S
-is committed every event before it is committed too. A bus message that arrives ahead of its
+Sequence numbers are handed out under the tenant row's lock, which is held until the numbers and the
+counter commit together (ledger/persistence/sequences.py), so once event S is numbered every event before
+it is numbered too. A bus message that arrives ahead of its
 predecessors (two commits publish in either order; Redis may lose a message) opens a gap the log can
 always fill: the feed waits a moment for the stragglers, then reads the gap from the database.
 """

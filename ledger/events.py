@@ -141,6 +141,22 @@ async def publish_after_commit(events: Iterable[Event],
         log.exception("publishing committed events failed")
 
 
+async def publish_numbered(tenant_id: int, rows: Sequence[Mapping[str, Any]],
+                           account_ids: Mapping[int, Sequence[int]]) -> None:
+    """Events the sequencer just numbered (rows of the events table); `account_ids` by event id."""
+    messages = []
+    for row in rows:
+        written = row["created_at"]
+        messages.append({"sequence": int(row["sequence"]), "type": row["type"], "reward_id": row["reward_id"],
+                         "transfer_id": row["transfer_id"], "campaign_id": row["campaign_id"],
+                         "member_id": row["member_id"], "account_ids": list(account_ids.get(int(row["id"]), ())),
+                         "created_at": written.isoformat() if hasattr(written, "isoformat") else written})
+    try:
+        await _bus.publish(tenant_id, messages)
+    except Exception:
+        log.exception("publishing committed events failed")
+
+
 async def publish_job_finished(job_run_id: int, tenant_id: int | None) -> None:
     """A job's run was recorded as finished; `tenant_id` is the tenant it ran for (None: every tenant)."""
     try:

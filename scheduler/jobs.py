@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from ledger import event_sequencer
 from ledger.domain.clock import now
 from ledger.domain.jobs import JobRunStatus
 from ledger.domain.statuses import TransferState
@@ -61,6 +62,12 @@ async def expire_holds(context: JobContext) -> JobResult:
             break
         expired += await rewards.expire_holds(tenant_id, batch_size=context.batch_size - expired)
     return JobResult(counts={"expired": expired, "tenants": len(tenants)})
+
+
+async def number_events(context: JobContext) -> JobResult:
+    """Numbers (and publishes) committed events still waiting for their sequence number: a write's own wait
+    does that at once, so only a process that died between commit and numbering leaves any."""
+    return JobResult(counts={"tenants": await event_sequencer.number_waiting()})
 
 
 async def audit_ledger(context: JobContext) -> JobResult:

@@ -23,6 +23,7 @@ class JobSpec:
 SCHEDULE: tuple[JobSpec, ...] = (
     JobSpec("sync-rewards", jobs.sync_rewards, "every 30s", batch_size=200),
     JobSpec("expire-holds", jobs.expire_holds, "every 30s", batch_size=500),
+    JobSpec("number-events", jobs.number_events, "every 30s", batch_size=0),
     JobSpec("audit", jobs.audit_ledger, "0 * * * *", batch_size=0),
     JobSpec("prune-webhook-nonces", jobs.prune_webhook_nonces, "17 * * * *", batch_size=5000),
     # seed 003 §8.8: the gateway's records are reconciled at 01:00 Beijing time for the previous day.

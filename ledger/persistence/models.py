@@ -166,7 +166,9 @@ class Event(Model):
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
         "ledger.Tenant", related_name="events", on_delete=fields.RESTRICT
     )
-    sequence = fields.BigIntField()
+    # Null from the write's commit until the tenant's sequencer numbers the event (ledger/event_sequencer.py):
+    # nothing reads an event before then.
+    sequence = fields.BigIntField(null=True)
     type = fields.CharField(max_length=64)
     reward: fields.ForeignKeyNullableRelation[Reward] = fields.ForeignKeyField(
         "ledger.Reward", related_name="events", null=True, on_delete=fields.RESTRICT

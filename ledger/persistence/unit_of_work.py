@@ -1,9 +1,9 @@
 """The write transaction every command runs in.
 
 A command's work runs inside one database transaction together with its idempotency record and the
-events it emits; events get their gap-free sequence numbers last, just before commit, so the tenant's
-sequence row is locked for as short a time as possible. Lock order is always: accounts by id, then the
-tenant's sequence row. After commit the events go to the event bus.
+events it emits. The events get their gap-free sequence numbers after commit, from the tenant's sequencer
+(ledger/event_sequencer.py), which also publishes them; the write returns once they are numbered. SQLite
+numbers them last, just before commit (ledger/persistence/sequences.py), and they are published here.
 
 Conflicts that a fresh attempt resolves (a concurrent insert of the same wallet or key, a PostgreSQL
 deadlock or serialization failure) are retried a bounded number of times.
@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
+from ledger import event_sequencer
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.events import publish_after_commit
 from ledger.persistence.models import Event, IdempotencyRecord, Transfer
@@ -54,7 +55,8 @@ class UnitOfWork:
         self.tenant_id = tenant_id
         self._pending: list[PendingEvent] = []
         self.committed_events: list[Event] = []
-        self.committed_account_ids: dict[int, tuple[int, ...]] = {}  # by sequence; published with the events
+        # The accounts each committed event's transfer moved (in the same order): published with the events.
+        self.committed_accounts: list[tuple[int, ...]] = []
 
     def emit(self, type: str, **fields: Any) -> None:
         self._pending.append(PendingEvent(type=type, **fields))
@@ -62,7 +64,7 @@ class UnitOfWork:
     async def flush_events(self) -> list[Event]:
         if not self._pending:
             return []
-        account_ids = await self._transfer_accounts()  # before the sequence row's lock, which is held to commit
+        account_ids = await self._transfer_accounts()  # before SQLite's sequence row lock, held to commit
         events = [
             Event(  # numbered by append_events
                 tenant_id=self.tenant_id,
@@ -76,10 +78,8 @@ class UnitOfWork:
             for p in self._pending
         ]
         await append_events(self.tenant_id, events)
-        self.committed_account_ids = {
-            event.sequence: account_ids[p.transfer_id] for event, p in zip(events, self._pending, strict=True)
-            if p.transfer_id is not None and p.transfer_id in account_ids
-        }
+        self.committed_accounts = [account_ids.get(p.transfer_id, ()) if p.transfer_id is not None else ()
+                                   for p in self._pending]
         self._pending.clear()
         return events
 
@@ -91,6 +91,17 @@ class UnitOfWork:
             rows = await Transfer.filter(id__in=missing).values_list("id", "debit_account_id", "credit_account_id")
             known.update({transfer_id: (debit, credit) for transfer_id, debit, credit in rows})
         return {transfer_id: ids for transfer_id, ids in known.items() if transfer_id is not None}
+
+
+async def _publish(tenant_id: int, uow: UnitOfWork) -> None:
+    """After commit: numbered events (SQLite) go to the bus; unnumbered ones are numbered first."""
+    if not uow.committed_events:
+        return
+    accounts = zip(uow.committed_events, uow.committed_accounts, strict=True)
+    if all(event.sequence is not None for event in uow.committed_events):
+        await publish_after_commit(uow.committed_events, {event.sequence: ids for event, ids in accounts if ids})
+    else:
+        await event_sequencer.settle(tenant_id, {event.id: ids for event, ids in accounts if ids})
 
 
 def request_fingerprint(operation: str, request: dict[str, Any]) -> str:
@@ -131,7 +142,7 @@ async def run_write(tenant_id: int, work: Callable[[UnitOfWork], Awaitable[T]]) 
                 log.info("write conflict, retrying", extra={"attempt": attempt, "error": type(exc).__name__})
                 continue
             raise
-        await publish_after_commit(uow.committed_events, uow.committed_account_ids)
+        await _publish(tenant_id, uow)
         return result
     raise AssertionError("unreachable")
 

@@ -4,16 +4,19 @@
 2. Each account's four running totals equal the sums of its transfers.
 3. No constrained account has debits (posted + pending) above its posted credits.
 4. Each tenant's event sequence is 1..N with no gap or duplicate, N being the tenant's counter.
+5. No committed event has waited for its number longer than the number-events job's sweep allows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from tortoise import connections
+from tortoise import connections, timezone
 
 from ledger.domain.money import MAX_AMOUNT
+from ledger.persistence.raw_sql import for_dialect
 
 # Each account's totals as its transfers say they should be. The transfers are summed once, grouped by
 # account, and joined: a subquery per account would read the transfers table once for every account.
@@ -40,8 +43,16 @@ _EVENT_SEQUENCES = """
 SELECT t.id, t.last_event_sequence AS last,
        COUNT(e.id) AS n, COUNT(DISTINCT e.sequence) AS distinct_n,
        COALESCE(MIN(e.sequence), 0) AS lo, COALESCE(MAX(e.sequence), 0) AS hi
-FROM tenants t LEFT JOIN events e ON e.tenant_id = t.id {where}
+FROM tenants t LEFT JOIN events e ON e.tenant_id = t.id AND e.sequence IS NOT NULL {where}
 GROUP BY t.id, t.last_event_sequence
+"""
+
+# Writes wait for their events' numbers and the sweep runs every 30 s: an event still waiting after this
+# long means numbering is failing.
+WAITING_EVENT_LIMIT = timedelta(minutes=10)
+_WAITING_EVENTS = """
+SELECT tenant_id, COUNT(*) AS n FROM events
+WHERE sequence IS NULL AND created_at < $1 {where} GROUP BY tenant_id ORDER BY tenant_id
 """
 
 
@@ -90,4 +101,10 @@ async def audit(tenant_id: int | None = None) -> AuditReport:
         if not (n == int(row["distinct_n"]) == last and (n == 0 or (int(row["lo"]) == 1 and int(row["hi"]) == n))):
             report.problems.append(f"tenant {row['id']}: event sequences are not 1..{last} without gaps "
                                    f"({n} events, {row['lo']}..{row['hi']})")
+
+    where_e = f"AND tenant_id = {int(tenant_id)}" if tenant_id is not None else ""
+    waiting = _WAITING_EVENTS.format(where=where_e)
+    for row in await db.execute_query_dict(for_dialect(db, waiting), [timezone.now() - WAITING_EVENT_LIMIT]):
+        report.problems.append(f"tenant {row['tenant_id']}: {row['n']} events have waited for their sequence "
+                               f"number longer than {int(WAITING_EVENT_LIMIT.total_seconds() // 60)} minutes")
     return report

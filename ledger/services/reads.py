@@ -84,7 +84,7 @@ def transfers(principal: Principal, *, account_id: int | None = None, state: str
 
 
 def events(principal: Principal) -> QuerySet[Event]:
-    query = Event.filter(tenant_id=principal.tenant_id)
+    query = Event.filter(tenant_id=principal.tenant_id, sequence__isnull=False)  # numbered: in the log
     if principal.is_member:
         query = query.filter(member_id=principal.member_id)
     return query
