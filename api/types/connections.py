@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -29,12 +29,19 @@ class Edge(Generic[T]):
     node: T
 
 
+def _edges(root: Connection[Any]):  # type: ignore[no-untyped-def]  # typed by the field: list[Edge[T]]
+    """Made only when asked for: most pages are read through `nodes`, and each cursor costs an encoding."""
+    return [Edge(cursor=encode_cursor(position), node=node)
+            for position, node in zip(root.positions, root.nodes, strict=True)]
+
+
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    edges: list[Edge[T]] = strawberry.field(resolver=_edges)
     nodes: list[T]
     page_info: PageInfo
     count_all: strawberry.Private[Callable[[], Awaitable[int]]]
+    positions: strawberry.Private[list[int]]  # each node's place in the list, for its cursor
 
     @strawberry.field
     async def total_count(self) -> int:
@@ -60,10 +67,11 @@ def cursor_position(after: str | None) -> int | None:
 
 
 def connection_of(page: Page[Row], wrap: Callable[[Row], T], position: Callable[[Row], int]) -> Connection[T]:
-    edges = [Edge(cursor=encode_cursor(position(row)), node=wrap(row)) for row in page.items]
+    positions = [position(row) for row in page.items]
     return Connection(
-        edges=edges,
-        nodes=[edge.node for edge in edges],
-        page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
+        nodes=[wrap(row) for row in page.items],
+        page_info=PageInfo(has_next_page=page.has_next,
+                           end_cursor=encode_cursor(positions[-1]) if positions else None),
         count_all=page.count_all,
+        positions=positions,
     )

@@ -7,7 +7,7 @@ calendar day ([00:00, 24:00) UTC+08:00) whatever the server's zone.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -59,9 +59,11 @@ def value_state(status: RewardStatus) -> ValueState:
 
 
 def day_window(day: date) -> tuple[datetime, datetime]:
-    """The provider's day as [start, end) instants."""
+    """The provider's day as [start, end) instants, in UTC: SQLite keeps times as UTC text and compares them
+    as text, so an instant written in another zone would compare wrong (from 00:00 to 08:00 Beijing time, the
+    day's first hours fell outside its own window)."""
     start = datetime.combine(day, time(0), tzinfo=PROVIDER_ZONE)
-    return start, start + timedelta(days=1)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def previous_day(moment: datetime) -> date:
