@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from graphql import (
@@ -172,6 +173,11 @@ class ShapeCompiler:
             if attribute is not None:
                 return _attribute_leaf(attribute, _coercion(named), _passes_as_is(named), non_null)
             return _leaf_field(read, _coercion(named), non_null)
+        if is_object_type(named):
+            shape = self.item_shape(named, details)
+            if shape is None or not shape.complete:
+                return None
+            return _object_field(read, _basic_attribute(field), shape, non_null)
         complete = self._value_shape(field.type, details)
         if complete is None:
             return None
@@ -284,6 +290,24 @@ def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | 
             raise GiveUp  # graphql-core's path reports the refusal
         return coerced
     return leaf
+
+
+def _object_field(read: Read, attribute: str | None, shape: ItemShape, non_null: bool) -> FieldShape:
+    """An object-valued field (an amount, a link) read, checked and shaped in one function."""
+    is_its_type = shape.is_its_type
+    fields = tuple((field.response_name, field.shape) for field in shape.fields)
+    get = attrgetter(attribute) if attribute is not None else None
+
+    def object_field(source: Any, context: Any) -> Any:
+        value = get(source) if get is not None else read(source, context)
+        if value is None:
+            if non_null:
+                raise GiveUp  # graphql-core's path reports the null
+            return None
+        if not is_its_type(value, None):
+            raise GiveUp
+        return {name: field_shape(value, context) for name, field_shape in fields}  # type: ignore[misc]
+    return object_field
 
 
 def _passes_as_is(leaf_type: Any) -> type | None:
