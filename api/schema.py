@@ -50,6 +50,10 @@ class MaskUnexpectedErrors(MaskErrors):
         masked.extensions = {"code": ApiErrorCode.INTERNAL_SERVER_ERROR.value}
         return masked
 
+    def _process_result(self, result: object) -> None:
+        if getattr(result, "errors", None):  # most results have none: spared the base's protocol isinstance
+            super()._process_result(result)
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
         for error in processed:
