@@ -31,6 +31,7 @@ from api.json_encoding import encode_json
 from api.landing import landing
 from api.live_transport import LiveConnections, LiveUpdatesHandler
 from api.logs import quiet_third_party_loggers
+from api.query_lane import answer_plain_query
 from api.scheduling import scheduler_running
 from api.schema import build_schema
 from api.settings import Settings
@@ -109,8 +110,9 @@ def create_app(
             freeze_startup_objects()
             yield
 
+    schema = build_schema(settings)
     controller = make_graphql_controller(
-        build_schema(settings),
+        schema,
         path=GRAPHQL_PATH,
         context_getter=graphql_context_for(settings),
         allow_queries_via_get=False,
@@ -138,6 +140,10 @@ def create_app(
             context = await context_of(request)
             context.request, context.response = request, response
             self.temporal_response = response
+            if request.content_type[0] == "application/json" and context.principal is not None:
+                data = await answer_plain_query(schema, await request.body(), context)
+                if data is not None:
+                    return self.create_response({"data": data}, response)
             return await self.execute_request(request=request, context=context, root_value=None)  # type: ignore[no-any-return]
 
         async def on_ws_connect(self, context: AppContext) -> UnsetType:

@@ -29,6 +29,17 @@ def _parsed(query: str, options: tuple[tuple[str, Any], ...]) -> Any:
 _validated: Callable[..., Any] = lru_cache(maxsize=CACHED_DOCUMENTS)(validate_document)
 
 
+def parsed_document(query: str, max_tokens: int, parse_options: dict[str, Any] | None = None) -> Any:
+    """The query parsed (once per distinct text); raises the parser's GraphQLError as parse does."""
+    options = {**(parse_options or {}), "max_tokens": max_tokens}
+    return _parsed(query, tuple(sorted(options.items())))
+
+
+def validation_errors(schema: Any, document: Any, rules: tuple[type[ASTValidationRule], ...]) -> list[Any]:
+    """The document's validation errors against the rules (once per distinct document and rules)."""
+    return _validated(schema, document, rules)  # type: ignore[no-any-return]
+
+
 class CachedDocuments(SchemaExtension):
     def __init__(self, limit_rules: Sequence[type[ASTValidationRule]], max_tokens: int) -> None:
         super().__init__()
@@ -37,12 +48,12 @@ class CachedDocuments(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        options = {**context.parse_options, "max_tokens": self._max_tokens}
-        context.graphql_document = _parsed(context.query, tuple(sorted(options.items())))
+        context.graphql_document = parsed_document(context.query or "", self._max_tokens,
+                                                   dict(context.parse_options))
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         rules = (*context.validation_rules, *self._limit_rules)
-        context.pre_execution_errors = _validated(context.schema._schema, context.graphql_document, rules)
+        context.pre_execution_errors = validation_errors(context.schema._schema, context.graphql_document, rules)
         yield

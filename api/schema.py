@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 import strawberry
-from graphql import ASTValidationRule, ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    StringValueNode,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -108,15 +117,20 @@ class _StringLiterals(Visitor):
         self.values.append(node.value)
 
 
+def has_unstorable_text(query: str | None, document: DocumentNode | None, variables: object) -> bool:
+    """Text no database can store, in the variables or in the document's string literals."""
+    literals = _StringLiterals()
+    if document is not None and _literals_may_be_unstorable(query):
+        visit(document, literals)
+    return _unstorable([variables or {}, literals.values])
+
+
 class RefuseUnstorableText(SchemaExtension):
     """Refuses text no database can store before any resolver runs, in variables and in literals alike."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        literals = _StringLiterals()
-        if context.graphql_document is not None and _literals_may_be_unstorable(context.query):
-            visit(context.graphql_document, literals)
-        if _unstorable([context.variables or {}, literals.values]):
+        if has_unstorable_text(context.query, context.graphql_document, context.variables):
             error = invalid_argument("text", "must not contain NUL characters or unpaired surrogates")
             context.result = ExecutionResult(data=None, errors=[error])
         yield
@@ -139,6 +153,8 @@ class LedgerSchema(strawberry.Schema):
     Only an unexpected failure in our own code is an ERROR with its traceback.
     """
 
+    document_limits: DocumentLimits
+
     def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
         for error in errors:
             if _is_unexpected(error):
@@ -158,10 +174,10 @@ def document_limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
             *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules]
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> LedgerSchema:
     settings = settings or Settings()
     limit_rules = document_limit_rules(settings)
-    return LedgerSchema(
+    schema = LedgerSchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
         subscription=Subscription,
@@ -176,6 +192,15 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MaskUnexpectedErrors,
         ],
     )
+    # What the plain-query lane (api/query_lane.py) checks a document against, as CachedDocuments does.
+    schema.document_limits = DocumentLimits(tuple(limit_rules), settings.max_query_tokens)
+    return schema
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    rules: tuple[type[ASTValidationRule], ...]  # the depth and alias limits, made once per schema
+    max_tokens: int
 
 
 def export_sdl() -> str:
