@@ -31,7 +31,7 @@ from api.json_encoding import encode_json
 from api.landing import landing
 from api.live_transport import LiveConnections, LiveUpdatesHandler
 from api.logs import quiet_third_party_loggers
-from api.query_lane import answer_plain_query
+from api.operation_lane import answer_plain_operation
 from api.scheduling import scheduler_running
 from api.schema import build_schema
 from api.settings import Settings
@@ -141,9 +141,9 @@ def create_app(
             context.request, context.response = request, response
             self.temporal_response = response
             if request.content_type[0] == "application/json" and context.principal is not None:
-                data = await answer_plain_query(schema, await request.body(), context)
-                if data is not None:
-                    return self.create_response({"data": data}, response)
+                answer = await answer_plain_operation(schema, await request.body(), context)
+                if answer is not None:
+                    return self.create_response(answer, response)  # type: ignore[arg-type]
             return await self.execute_request(request=request, context=context, root_value=None)  # type: ignore[no-any-return]
 
         async def on_ws_connect(self, context: AppContext) -> UnsetType:

@@ -192,7 +192,7 @@ def build_schema(settings: Settings | None = None) -> LedgerSchema:
             MaskUnexpectedErrors,
         ],
     )
-    # What the plain-query lane (api/query_lane.py) checks a document against, as CachedDocuments does.
+    # What the plain-operation lane (api/operation_lane.py) checks a document against, as CachedDocuments does.
     schema.document_limits = DocumentLimits(tuple(limit_rules), settings.max_query_tokens)
     return schema
 

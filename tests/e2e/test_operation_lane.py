@@ -1,5 +1,5 @@
-"""Plain queries answered past Strawberry's operation machinery (api/query_lane.py) answer byte for byte what
-Strawberry's path answers, and everything the lane cannot answer cleanly still gets Strawberry's answer."""
+"""Plain operations answered past Strawberry's operation machinery (api/operation_lane.py) answer byte for byte
+what Strawberry's path answers: data, errors (their codes and masks), refusals before execution."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-import api.query_lane
+import api.operation_lane
 from tests.support import GraphQLClient, TenantFixture
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "graphql" / "dashboard"
@@ -21,13 +21,13 @@ ISSUE_READ = ("{ rewards(first: 50) { nodes { id kind status memberId amount { a
 def lane_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents graphql-core ran from the lane."""
     runs: list[str] = []
-    real = api.query_lane.execute
+    real = api.operation_lane.execute
 
     def counted(schema: Any, document: Any, **kwargs: Any) -> Any:
         runs.append(kwargs.get("operation_name") or "")
         return real(schema, document, **kwargs)
 
-    monkeypatch.setattr(api.query_lane, "execute", counted)
+    monkeypatch.setattr(api.operation_lane, "execute", counted)
     return runs
 
 
@@ -66,22 +66,31 @@ async def test_a_plain_query_answers_what_strawberry_answers(http: httpx.AsyncCl
 
 
 @pytest.mark.parametrize("query", [
-    "{ rewards(first: 500) { nodes { id } } }",  # a resolver's refusal
+    "{ rewards(first: 500) { nodes { id } } }",  # a resolver's refusal: answered in the lane
     "{ rewards(first: 5) { nodes { id nope } } }",  # does not validate
     "{ rewards(first: 5) { nodes { id } } ",  # does not parse
     '{ rewards(first: 5, memberId: "a\\u0000b") { nodes { id } } }',  # text no database can store
     "{ a: __typename b: __typename } { __typename }",  # two anonymous operations
+    'mutation { createCampaign(input: {name: "x", asset: "CNY", idempotencyKey: "k"}) { userErrors { code } } }',
 ])
-async def test_what_the_lane_cannot_answer_cleanly_gets_strawberrys_answer(
+async def test_errors_and_refusals_are_answered_as_strawberry_answers_them(
         http: httpx.AsyncClient, tenant: TenantFixture, query: str) -> None:
-    plain, strawberry_path = await _both(http, tenant.viewer, query)
+    plain, strawberry_path = await _both(http, tenant.viewer, query)  # a viewer may not create campaigns
 
     assert plain.status_code == strawberry_path.status_code
     assert plain.content == strawberry_path.content
     assert plain.json()["errors"][0]["extensions"]["code"]
 
 
-async def test_mutations_are_not_laned(gql: GraphQLClient, tenant: TenantFixture, lane_runs: list[str]) -> None:
-    await gql.create_campaign(tenant.admin, key="lane-1")
+async def test_a_mutation_answers_what_strawberry_answers(http: httpx.AsyncClient, tenant: TenantFixture,
+                                                          rewards_granted: str, lane_runs: list[str]) -> None:
+    document = (DASHBOARD / "GrantReward.graphql").read_text()
+    variables = {"input": {"campaignId": rewards_granted, "memberId": "m9", "amount": "250",
+                           "idempotencyKey": "lane-grant"}}
 
-    assert lane_runs == []
+    made, replayed = await _both(http, tenant.operator, document, variables)  # the same key: the same reward
+
+    assert made.status_code == replayed.status_code == 200
+    assert made.content == replayed.content
+    assert made.json()["data"]["grantReward"]["reward"]["status"] == "ISSUED"
+    assert len(lane_runs) == 1

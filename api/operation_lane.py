@@ -1,16 +1,16 @@
-"""Plain queries answered past Strawberry's operation machinery.
+"""Plain operations answered past Strawberry's operation machinery.
 
 Strawberry wraps every operation in its extension runner: an execution context, a context manager per hook
-and extension, result processing. For a query that succeeds that adds nothing to the answer, and it is a
-fixed cost of every request (bench/RESULTS.md, "floor"). So a POST that is a plain query (a JSON object with
-`query`, maybe `variables` and `operationName`; one query operation) is checked exactly as the extensions
-check it (the same parse and validation caches with the same limits, the same unstorable-text rule) and run
-by graphql-core with the schema's own execution context.
+and extension, result processing. That adds nothing to the answer and is a fixed cost of every request
+(bench/RESULTS.md, "floor"). So a POST that is a plain operation (a JSON object with `query`, maybe
+`variables` and `operationName`; one query or mutation) is checked exactly as the extensions check it (the
+same parse and validation caches with the same limits, the same unstorable-text rule), run by graphql-core
+with the schema's own execution context, and its errors, if any, are logged, masked and given codes by the
+schema's own error policy (LedgerSchema.process_errors, MaskUnexpectedErrors), as Strawberry's path does.
 
-Only a clean answer is given from here. Anything else (a mutation or subscription, a document that does not
-parse or validate, text no database can store, any error in the result) returns None and takes Strawberry's
-path, which gives the errors their codes, masks and logs them. Queries only read, so running one again
-there changes nothing.
+Anything refused before execution (a subscription, a batch, a document that does not parse or validate,
+text no database can store) returns None and takes Strawberry's path, which words those refusals; nothing
+has run yet, so nothing runs twice.
 """
 
 from __future__ import annotations
@@ -23,14 +23,16 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, execut
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 
 from api.document_caches import parsed_document, validation_errors
-from api.schema import LedgerSchema, has_unstorable_text
+from api.schema import LedgerSchema, MaskUnexpectedErrors, has_unstorable_text
 
 _KEYS = frozenset({"query", "variables", "operationName"})
 _SPECIFIED_RULES = tuple(specified_rules)  # what Strawberry validates with before the limits
+_ANSWERED_HERE = (OperationType.QUERY, OperationType.MUTATION)
+_MASK = MaskUnexpectedErrors()  # its error processing keeps no state
 
 
-async def answer_plain_query(schema: LedgerSchema, body: bytes, context: Any) -> dict[str, Any] | None:
-    """The data of a plain query that succeeds; None when Strawberry's path must answer."""
+async def answer_plain_operation(schema: LedgerSchema, body: bytes, context: Any) -> dict[str, Any] | None:
+    """The answer ({"data", "errors"?}) to a plain operation; None when Strawberry's path must answer."""
     request = _plain_request(body)
     if request is None:
         return None
@@ -40,7 +42,7 @@ async def answer_plain_query(schema: LedgerSchema, body: bytes, context: Any) ->
         document = parsed_document(query, limits.max_tokens)
     except GraphQLError:
         return None
-    if not _is_one_query(document, operation_name):
+    if not _is_one_operation_answered_here(document, operation_name):
         return None
     if validation_errors(schema._schema, document, (*_SPECIFIED_RULES, *limits.rules)):
         return None
@@ -51,9 +53,10 @@ async def answer_plain_query(schema: LedgerSchema, body: bytes, context: Any) ->
                      is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry passes it
                      operation_extensions=None)
     done = await result if isinstance(result, Awaitable) else result
-    if done.errors:
-        return None
-    return done.data
+    if not done.errors:
+        return {"data": done.data}
+    schema._process_errors(done.errors)  # logged by whose fault each is
+    return {"data": done.data, "errors": [error.formatted for error in _MASK._process_errors(done.errors)]}
 
 
 def _plain_request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | None:
@@ -70,8 +73,8 @@ def _plain_request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]
     return query, variables, operation_name
 
 
-def _is_one_query(document: Any, operation_name: str | None) -> bool:
+def _is_one_operation_answered_here(document: Any, operation_name: str | None) -> bool:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
-    return len(operations) == 1 and operations[0].operation is OperationType.QUERY
+    return len(operations) == 1 and operations[0].operation in _ANSWERED_HERE
