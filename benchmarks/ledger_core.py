@@ -4,9 +4,15 @@ transaction that takes the same locks and writes the same rows.
     python -m benchmarks.ledger_core setup DATABASE_URL        # once: the accounts; prints their tenants
     python -m benchmarks.ledger_core SPEC.json                 # one measured run; prints one line of JSON
 
-SPEC: {"database_url", "variant": "service" | "raw", "tenants": [ids], "accounts_per_tenant": N (the first N
-of each tenant's bench accounts), "seconds", "max_operations", "concurrency"}. Each operation picks a tenant
-and two of its accounts at random and moves 1 fen between them, emitting one event, as a service's write does.
+SPEC: {"database_url", "variant": "service" | "raw" | "raw numbered in the write", "tenants": [ids],
+"accounts_per_tenant": N (the first N of each tenant's bench accounts), "seconds", "max_operations",
+"concurrency"}. Each operation picks a tenant and two of its accounts at random and moves 1 fen between them,
+emitting one event, as a service's write does.
+
+Raw numbers the event as the service does: on PostgreSQL after commit, in one short transaction for every
+write of the tenant that committed meanwhile, which the write waits for; on SQLite in the write. "Raw numbered
+in the write" (PostgreSQL) is the service's design before that: the counter's bump in the write, its row
+locked to commit, so one tenant's writes commit one at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import random
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -33,6 +40,8 @@ HOT_ACCOUNTS = 10
 COLD_ACCOUNTS = 10_000
 SEQUENCING_TENANTS = 10
 ASSET = "CNY"
+
+RAW_NUMBERED_IN_WRITE = "raw numbered in the write"
 
 Transfer = Callable[[int, int, int], Awaitable[None]]  # (tenant, debit account, credit account)
 
@@ -88,7 +97,49 @@ def _numbered(sql: str) -> str:
     return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
 
 
-async def _raw_postgres(database_url: str, pool_size: int) -> tuple[Transfer, Callable[[], Awaitable[None]]]:
+# After commit, as ledger/persistence/sequences.py numbers: the counter locked first, so the second statement's
+# snapshot sees every earlier numbering.
+_LOCK_COUNTER = "SELECT last_event_sequence FROM tenants WHERE id = $1 FOR UPDATE"
+_NUMBER_WAITING = """
+WITH waiting AS (
+  SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS ord FROM events WHERE tenant_id = $1 AND sequence IS NULL
+), numbered AS (
+  UPDATE events SET sequence = $2 + waiting.ord FROM waiting WHERE events.id = waiting.id RETURNING events.id
+)
+UPDATE tenants SET last_event_sequence = $2 + (SELECT COUNT(*) FROM numbered) WHERE id = $1
+"""
+
+
+@dataclass
+class _Numbering:
+    """One tenant's numbering runs in this process: a write waits for the first run that begins after it
+    committed, so the writes that commit while a run is under way share the next one (as event_sequencer)."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    started: int = 0
+    finished: int = 0
+
+
+def _numbered_after_commit(pool: Any) -> Callable[[int], Awaitable[None]]:
+    runs: dict[int, _Numbering] = {}
+
+    async def settle(tenant_id: int) -> None:
+        tenant = runs.setdefault(tenant_id, _Numbering())
+        ticket = tenant.started
+        async with tenant.lock:
+            if tenant.finished > ticket:
+                return
+            tenant.started += 1
+            this_run = tenant.started
+            async with pool.acquire() as connection, connection.transaction():
+                counter = await connection.fetchval(_LOCK_COUNTER, tenant_id)
+                await connection.execute(_NUMBER_WAITING, tenant_id, counter)
+            tenant.finished = this_run
+
+    return settle
+
+
+async def _raw_postgres(database_url: str, pool_size: int, numbered_in_write: bool
+                        ) -> tuple[Transfer, Callable[[], Awaitable[None]]]:
     import asyncpg
 
     parts = urlsplit(database_url)
@@ -100,11 +151,16 @@ async def _raw_postgres(database_url: str, pool_size: int) -> tuple[Transfer, Ca
     debit_sql = _numbered("UPDATE accounts SET debits_posted = debits_posted + {0} WHERE id = {0}")
     credit_sql = _numbered("UPDATE accounts SET credits_posted = credits_posted + {0} WHERE id = {0}")
     transfer_sql = _numbered(_INSERT_TRANSFER)
-    # The counter's bump and the event in one statement, as the service appends its events (sequences.py).
-    event_sql = ("WITH reserved AS (UPDATE tenants SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 "
-                 "RETURNING last_event_sequence) INSERT INTO events (tenant_id, sequence, type, reward_id, "
-                 "transfer_id, campaign_id, member_id, data, created_at) SELECT $1, reserved.last_event_sequence, "
-                 "'transfer.posted', NULL, $2, NULL, NULL, $3::jsonb, $4 FROM reserved")
+    if numbered_in_write:  # the counter's bump and the event in one statement, as the service once appended
+        event_sql = ("WITH reserved AS (UPDATE tenants SET last_event_sequence = last_event_sequence + 1 "
+                     "WHERE id = $1 RETURNING last_event_sequence) INSERT INTO events (tenant_id, sequence, type, "
+                     "reward_id, transfer_id, campaign_id, member_id, data, created_at) SELECT $1, "
+                     "reserved.last_event_sequence, 'transfer.posted', NULL, $2, NULL, NULL, $3::jsonb, $4 "
+                     "FROM reserved")
+    else:
+        event_sql = ("INSERT INTO events (tenant_id, sequence, type, reward_id, transfer_id, campaign_id, member_id, "
+                     "data, created_at) VALUES ($1, NULL, 'transfer.posted', NULL, $2, NULL, NULL, $3::jsonb, $4)")
+    settle = _numbered_after_commit(pool)
 
     async def transfer(tenant_id: int, debit: int, credit: int) -> None:
         moment = datetime.now(UTC)
@@ -116,6 +172,8 @@ async def _raw_postgres(database_url: str, pool_size: int) -> tuple[Transfer, Ca
                                                     TransferState.POSTED.value, 1, moment, moment)
             await connection.execute(event_sql, tenant_id, transfer_id, json.dumps({"amount": "1", "asset": ASSET}),
                                      moment)
+        if not numbered_in_write:
+            await settle(tenant_id)
 
     return transfer, pool.close
 
@@ -172,7 +230,7 @@ async def measure(spec: dict[str, Any]) -> dict[str, Any]:
         elif is_sqlite(url):
             transfer, close = await _raw_sqlite(url)
         else:
-            transfer, close = await _raw_postgres(url, pool_size)
+            transfer, close = await _raw_postgres(url, pool_size, spec["variant"] == RAW_NUMBERED_IN_WRITE)
         try:
             return await _drive(spec, per_tenant, transfer)
         finally:

@@ -8,8 +8,10 @@ numbers everything that was committed meanwhile, in one statement and one commit
 queue on the tenant row's lock instead.
 
 Whoever numbers events publishes them, so events a crashed process committed but never numbered are still
-published, by the `number-events` job's sweep (`number_waiting`). A run that fails leaves its events
-waiting for that sweep; the writes they belong to have committed and still succeed.
+published: by the next run for that tenant in any process, or by the `number-events` job's sweep
+(`number_waiting`). A run that fails leaves its events waiting for either; the writes they belong to have
+committed and still succeed. The numbering statement also reads the accounts each event's transfer moved,
+so once a run commits, publishing needs nothing more from the database.
 """
 
 from __future__ import annotations
@@ -17,19 +19,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from ledger.events import publish_numbered
-from ledger.persistence.models import Event, Transfer
+from ledger.persistence.models import Event
 from ledger.persistence.sequences import number_waiting_events
 
 log = logging.getLogger(__name__)
-
-AccountIds = tuple[int, ...]
 
 
 @dataclass
@@ -41,16 +39,12 @@ class _TenantRuns:
 
 # Per event loop (a lock belongs to the loop it first waited in), per tenant.
 _runs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _TenantRuns]] = weakref.WeakKeyDictionary()
-# The accounts moved by the transfer of each event (by id) whose write is waiting: saves the run a query.
-_accounts_of_waiting: dict[int, AccountIds] = {}
 
 
-async def settle(tenant_id: int, accounts: Mapping[int, AccountIds] | None = None) -> None:
+async def settle(tenant_id: int) -> None:
     """Returns once every event of the tenant that was committed before this call is numbered and published
-    (or, if numbering failed, left to the sweep). `accounts`: what the caller knows of its events' transfers."""
+    (or, if numbering failed, left to the next run or the sweep)."""
     runs = _runs.setdefault(asyncio.get_running_loop(), {}).setdefault(tenant_id, _TenantRuns())
-    hints = dict(accounts or {})
-    _accounts_of_waiting.update(hints)
     ticket = runs.started
     try:
         async with runs.lock:
@@ -62,9 +56,6 @@ async def settle(tenant_id: int, accounts: Mapping[int, AccountIds] | None = Non
             runs.last_finished = this_run
     except Exception:
         log.exception("numbering tenant %s's events failed; the number-events job will number them", tenant_id)
-    finally:
-        for event_id in hints:
-            _accounts_of_waiting.pop(event_id, None)
 
 
 async def number_waiting() -> int:
@@ -81,25 +72,4 @@ async def _number_and_publish(tenant_id: int) -> None:
     async with in_transaction():
         rows = await number_waiting_events(tenant_id)
     if rows:
-        await publish_numbered(tenant_id, rows, await _accounts_of(rows))
-
-
-async def _accounts_of(rows: Sequence[dict[str, Any]]) -> dict[int, AccountIds]:
-    """The accounts each numbered event's transfer moved, by event id: from the waiting writes, else read."""
-    known: dict[int, AccountIds] = {}
-    unknown: dict[int, list[int]] = {}  # transfer id -> event ids
-    for row in rows:
-        event_id, transfer_id = int(row["id"]), row["transfer_id"]
-        if transfer_id is None:
-            continue
-        if event_id in _accounts_of_waiting:
-            known[event_id] = _accounts_of_waiting[event_id]
-        else:
-            unknown.setdefault(int(transfer_id), []).append(event_id)
-    if unknown:
-        found = await Transfer.filter(id__in=list(unknown)).values_list("id", "debit_account_id",
-                                                                        "credit_account_id")
-        for transfer_id, debit, credit in found:
-            for event_id in unknown[int(transfer_id)]:
-                known[event_id] = (int(debit), int(credit))
-    return known
+        await publish_numbered(tenant_id, rows)

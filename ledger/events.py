@@ -141,15 +141,16 @@ async def publish_after_commit(events: Iterable[Event],
         log.exception("publishing committed events failed")
 
 
-async def publish_numbered(tenant_id: int, rows: Sequence[Mapping[str, Any]],
-                           account_ids: Mapping[int, Sequence[int]]) -> None:
-    """Events the sequencer just numbered (rows of the events table); `account_ids` by event id."""
+async def publish_numbered(tenant_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Events the sequencer just numbered: rows of the events table, each with its transfer's
+    `debit_account_id` and `credit_account_id` (None without a transfer)."""
     messages = []
     for row in rows:
         written = row["created_at"]
+        accounts = [row["debit_account_id"], row["credit_account_id"]] if row["transfer_id"] is not None else []
         messages.append({"sequence": int(row["sequence"]), "type": row["type"], "reward_id": row["reward_id"],
                          "transfer_id": row["transfer_id"], "campaign_id": row["campaign_id"],
-                         "member_id": row["member_id"], "account_ids": list(account_ids.get(int(row["id"]), ())),
+                         "member_id": row["member_id"], "account_ids": [int(a) for a in accounts if a is not None],
                          "created_at": written.isoformat() if hasattr(written, "isoformat") else written})
     try:
         await _bus.publish(tenant_id, messages)

@@ -37,7 +37,9 @@ RETURNING id
 _LOCK_COUNTER = "SELECT last_event_sequence FROM tenants WHERE id = $1"
 
 # Run with the counter's lock held, so the snapshot sees every earlier numbering. Waiting events are
-# numbered in the order they were written (by id); the counter moves by as many as were numbered.
+# numbered in the order they were written (by id); the counter moves by as many as were numbered. The
+# accounts each event's transfer moved come back with it (subscribers follow accounts), read here rather
+# than after commit, so nothing can fail between numbering events and publishing them.
 _NUMBER_WAITING = """
 WITH waiting AS (
   SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS ord FROM events WHERE tenant_id = $1 AND sequence IS NULL
@@ -49,7 +51,8 @@ WITH waiting AS (
   UPDATE tenants SET last_event_sequence = $2 + (SELECT COUNT(*) FROM waiting) WHERE id = $1
   RETURNING last_event_sequence
 )
-SELECT numbered.* FROM numbered, counted
+SELECT numbered.*, t.debit_account_id, t.credit_account_id
+FROM numbered CROSS JOIN counted LEFT JOIN transfers t ON t.id = numbered.transfer_id
 """
 
 
@@ -81,7 +84,8 @@ async def append_events(tenant_id: int, events: list[Event]) -> None:
 
 async def number_waiting_events(tenant_id: int) -> list[dict[str, Any]]:
     """Numbers every event of the tenant still waiting for its number. Call it in a transaction of its own
-    and commit at once: the tenant row stays locked until then. Returns the rows it numbered, in order."""
+    and commit at once: the tenant row stays locked until then. Returns the rows it numbered, in order, each
+    with its transfer's `debit_account_id` and `credit_account_id` (None without a transfer)."""
     db = current_connection()
     if not is_postgres(db):
         return await _number_waiting_on_sqlite(tenant_id)
@@ -105,5 +109,6 @@ async def _number_waiting_on_sqlite(tenant_id: int) -> list[dict[str, Any]]:
     await db.execute_many("UPDATE events SET sequence = ? WHERE id = ?",
                           [[first + offset, row["id"]] for offset, row in enumerate(waiting)])
     return await db.execute_query_dict(
-        "SELECT id, sequence, type, reward_id, transfer_id, campaign_id, member_id, created_at FROM events "
-        f"WHERE id IN ({', '.join('?' for _ in waiting)}) ORDER BY sequence", [row["id"] for row in waiting])
+        "SELECT e.id, e.sequence, e.type, e.reward_id, e.transfer_id, e.campaign_id, e.member_id, e.created_at, "
+        "t.debit_account_id, t.credit_account_id FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id "
+        f"WHERE e.id IN ({', '.join('?' for _ in waiting)}) ORDER BY e.sequence", [row["id"] for row in waiting])

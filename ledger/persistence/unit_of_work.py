@@ -1,9 +1,10 @@
 """The write transaction every command runs in.
 
 A command's work runs inside one database transaction together with its idempotency record and the
-events it emits. The events get their gap-free sequence numbers after commit, from the tenant's sequencer
-(ledger/event_sequencer.py), which also publishes them; the write returns once they are numbered. SQLite
-numbers them last, just before commit (ledger/persistence/sequences.py), and they are published here.
+events it emits. On PostgreSQL the events commit unnumbered and get their gap-free sequence numbers after
+commit, from the tenant's sequencer (ledger/event_sequencer.py), which also publishes them: the write
+returns once they are numbered, so its caller sees them in the log as before. SQLite numbers them last,
+just before commit (ledger/persistence/sequences.py), and they are published here.
 
 Conflicts that a fresh attempt resolves (a concurrent insert of the same wallet or key, a PostgreSQL
 deadlock or serialization failure) are retried a bounded number of times.
@@ -25,7 +26,7 @@ from ledger import event_sequencer
 from ledger.domain.errors import ErrorCode, LedgerError
 from ledger.events import publish_after_commit
 from ledger.persistence.models import Event, IdempotencyRecord, Transfer
-from ledger.persistence.sequences import append_events
+from ledger.persistence.sequences import append_events, numbers_after_commit
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ class UnitOfWork:
         self.tenant_id = tenant_id
         self._pending: list[PendingEvent] = []
         self.committed_events: list[Event] = []
-        # The accounts each committed event's transfer moved (in the same order): published with the events.
+        # The accounts each committed event's transfer moved (in the same order): published with the events
+        # where the write numbers them (the sequencer reads them as it numbers).
         self.committed_accounts: list[tuple[int, ...]] = []
 
     def emit(self, type: str, **fields: Any) -> None:
@@ -64,7 +66,12 @@ class UnitOfWork:
     async def flush_events(self) -> list[Event]:
         if not self._pending:
             return []
-        account_ids = await self._transfer_accounts()  # before SQLite's sequence row lock, held to commit
+        if not numbers_after_commit():
+            # Read before SQLite's sequence row lock, which is held to commit. (PostgreSQL's sequencer reads
+            # them as it numbers the events.)
+            accounts = await self._transfer_accounts()
+            self.committed_accounts = [accounts.get(p.transfer_id, ()) if p.transfer_id is not None else ()
+                                       for p in self._pending]
         events = [
             Event(  # numbered by append_events
                 tenant_id=self.tenant_id,
@@ -78,8 +85,6 @@ class UnitOfWork:
             for p in self._pending
         ]
         await append_events(self.tenant_id, events)
-        self.committed_accounts = [account_ids.get(p.transfer_id, ()) if p.transfer_id is not None else ()
-                                   for p in self._pending]
         self._pending.clear()
         return events
 
@@ -97,11 +102,11 @@ async def _publish(tenant_id: int, uow: UnitOfWork) -> None:
     """After commit: numbered events (SQLite) go to the bus; unnumbered ones are numbered first."""
     if not uow.committed_events:
         return
+    if any(event.sequence is None for event in uow.committed_events):
+        await event_sequencer.settle(tenant_id)
+        return
     accounts = zip(uow.committed_events, uow.committed_accounts, strict=True)
-    if all(event.sequence is not None for event in uow.committed_events):
-        await publish_after_commit(uow.committed_events, {event.sequence: ids for event, ids in accounts if ids})
-    else:
-        await event_sequencer.settle(tenant_id, {event.id: ids for event, ids in accounts if ids})
+    await publish_after_commit(uow.committed_events, {event.sequence: ids for event, ids in accounts if ids})
 
 
 def request_fingerprint(operation: str, request: dict[str, Any]) -> str:
