@@ -261,17 +261,7 @@ def _has_conditions(operation: OperationDefinitionNode, fragments: dict[str, Any
 
 def _leaf_field(read: Read, coerce: Callable[[Any], Any], non_null: bool) -> FieldShape:
     """A leaf's read and coercion in one function: a page calls it once per node."""
-    def leaf(source: Any, context: Any) -> Any:
-        value = read(source, context)
-        if value is None:
-            if non_null:
-                raise GiveUp  # graphql-core's path reports the null
-            return None
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise GiveUp  # graphql-core's path reports the refusal
-        return coerced
-    return leaf
+    return lambda source, context: _completed_leaf(read(source, context), coerce, non_null)
 
 
 def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | None, non_null: bool) -> FieldShape:
@@ -281,15 +271,19 @@ def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | 
         value = getattr(source, attribute)
         if type(value) is as_is:
             return value
-        if value is None:
-            if non_null:
-                raise GiveUp  # graphql-core's path reports the null
-            return None
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise GiveUp  # graphql-core's path reports the refusal
-        return coerced
+        return _completed_leaf(value, coerce, non_null)
     return leaf
+
+
+def _completed_leaf(value: Any, coerce: Callable[[Any], Any], non_null: bool) -> Any:
+    if value is None:
+        if non_null:
+            raise GiveUp  # graphql-core's path reports the null
+        return None
+    coerced = coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise GiveUp  # graphql-core's path reports the refusal
+    return coerced
 
 
 def _object_field(read: Read, attribute: str | None, shape: ItemShape, non_null: bool) -> FieldShape:
