@@ -265,10 +265,12 @@ def _leaf_field(read: Read, coerce: Callable[[Any], Any], non_null: bool) -> Fie
 
 
 def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | None, non_null: bool) -> FieldShape:
-    """_leaf_field for a basic field read with getattr, and a value its type passes unchanged (a str for a
-    String or an ID, a bool for a Boolean) not coerced at all: most of a page's fields."""
+    """_leaf_field for a field that reads an attribute (or a dotted path), and a value its type passes unchanged
+    (a str for a String or an ID, a bool for a Boolean) not coerced at all: most of a page's fields."""
+    get = attrgetter(attribute)
+
     def leaf(source: Any, context: Any) -> Any:
-        value = getattr(source, attribute)
+        value = get(source)
         if type(value) is as_is:
             return value
         return _completed_leaf(value, coerce, non_null)
@@ -314,10 +316,15 @@ def _passes_as_is(leaf_type: Any) -> type | None:
 
 
 def _basic_attribute(field: Any) -> str | None:
-    """The attribute a basic field reads with getattr, if it is one."""
+    """The attribute a field reads, if that is all it does: a basic field's own (read with getattr), or
+    `row.<attribute>` for a resolver that answers its node's row's attribute (marked `__reads_row__`)."""
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if (definition is None or definition.extensions or definition.base_resolver is not None
-            or definition.default_resolver is not getattr
+    if definition is None or definition.extensions:
+        return None
+    if definition.base_resolver is not None:
+        row_attribute = getattr(definition.base_resolver.wrapped_func, "__reads_row__", None)
+        return None if row_attribute is None else f"row.{row_attribute}"
+    if (definition.default_resolver is not getattr
             or getattr(field.resolve, "__name__", "") != "_get_basic_result"):
         return None
     return str(definition.python_name)

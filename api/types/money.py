@@ -24,16 +24,22 @@ class Money:
 
 @strawberry.type(description="Balances are credit-normal: money in is positive.")
 class Balance:
-    posted: Money = strawberry.field(description="Posted credits minus posted debits.")
-    pending: Money = strawberry.field(description="Pending credits minus pending debits (holds in flight).")
-    available: Money = strawberry.field(
-        description="What can be spent now: posted credits minus posted and pending debits.")
+    # Each amount is made only when asked for: a page usually asks for one of the three.
+    account: strawberry.Private[models.Account]
+
+    @strawberry.field(description="Posted credits minus posted debits.")
+    def posted(self) -> Money:
+        return Money.of(self.account.credits_posted - self.account.debits_posted, self.account.asset)
+
+    @strawberry.field(description="Pending credits minus pending debits (holds in flight).")
+    def pending(self) -> Money:
+        return Money.of(self.account.credits_pending - self.account.debits_pending, self.account.asset)
+
+    @strawberry.field(description="What can be spent now: posted credits minus posted and pending debits.")
+    def available(self) -> Money:
+        account = self.account
+        return Money.of(account.credits_posted - account.debits_posted - account.debits_pending, account.asset)
 
     @classmethod
     def of(cls, account: models.Account) -> Balance:
-        asset = account.asset
-        return cls(
-            posted=Money.of(account.credits_posted - account.debits_posted, asset),
-            pending=Money.of(account.credits_pending - account.debits_pending, asset),
-            available=Money.of(account.credits_posted - account.debits_posted - account.debits_pending, asset),
-        )
+        return cls(account=account)

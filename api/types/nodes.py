@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -38,6 +38,24 @@ class Node:
     id: strawberry.ID
 
 
+def row_id(type_name: str) -> strawberry.ID:
+    """The `id` of a node made from a row, encoded only when asked for: a page's links (a campaign's budget,
+    an event's transfer) are made as nodes whose ids are rarely selected."""
+    def encoded(self: Any) -> strawberry.ID:
+        return strawberry.ID(encode_id(type_name, self.row.id))
+    return strawberry.field(resolver=encoded)  # type: ignore[no-any-return]
+
+
+def row_field(attribute: str, description: str | None = None) -> Any:
+    """A field that answers the node's row's attribute. A node is made from its row alone, whichever fields
+    are asked for: a page's links (an event's reward) are made in full for the one or two fields asked of
+    them. Marked, so that a list's shapes read `row.<attribute>` without calling the resolver."""
+    def read(self: Any) -> Any:
+        return getattr(self.row, attribute)
+    read.__reads_row__ = attribute  # type: ignore[attr-defined]  # api/item_shapes.py
+    return strawberry.field(resolver=read, description=description)
+
+
 @strawberry.type
 class Tenant(Node):
     name: str
@@ -57,15 +75,15 @@ class Viewer:
 @strawberry.type(description="Holds one asset for one owner.")
 class Account(Node):
     row: strawberry.Private[models.Account]
-    asset: str
-    kind: AccountKind
-    member_id: str | None
-    created_at: datetime
+    id: strawberry.ID = row_id("Account")
+    asset: str = row_field("asset")
+    kind: AccountKind = row_field("kind")
+    member_id: str | None = row_field("member_id")
+    created_at: datetime = row_field("created_at")
 
     @classmethod
     def from_row(cls, row: models.Account) -> Account:
-        return cls(id=strawberry.ID(encode_id("Account", row.id)), row=row, asset=row.asset, kind=row.kind,
-                   member_id=row.member_id, created_at=row.created_at)
+        return cls(row=row)
 
     @strawberry.field
     @answers_at_once(lambda account, context: account.balance_of(context))
@@ -82,15 +100,15 @@ class Account(Node):
 @strawberry.type
 class Campaign(Node):
     row: strawberry.Private[models.Campaign]
-    name: str
-    asset: str
-    created_at: datetime
+    id: strawberry.ID = row_id("Campaign")
+    name: str = row_field("name")
+    asset: str = row_field("asset")
+    created_at: datetime = row_field("created_at")
     budget_link: strawberry.Private[Loaded[models.Account] | None] = None
 
     @classmethod
     def from_row(cls, row: models.Campaign, budget: Loaded[models.Account] | None = None) -> Campaign:
-        return cls(id=strawberry.ID(encode_id("Campaign", row.id)), row=row, name=row.name, asset=row.asset,
-                   created_at=row.created_at, budget_link=budget)
+        return cls(row=row, budget_link=budget)
 
     @strawberry.field(description="The account that funds this campaign's rewards.")
     @answers_at_once(lambda campaign, context: campaign.linked_budget(context))
@@ -112,22 +130,25 @@ class Campaign(Node):
 @strawberry.type(description="Moves an amount of one asset from a debit account to a credit account.")
 class Transfer(Node):
     row: strawberry.Private[models.Transfer]
-    state: TransferState
-    created_at: datetime
-    expires_at: datetime | None
-    resolved_at: datetime | None
-    # Amounts are made with the node, not by resolvers: see Money.
-    amount: Money = strawberry.field(description="The amount moved, or held while pending.")
-    posted_amount: Money | None = strawberry.field(
-        description="What a resolved transfer posted (less than `amount` after a partial post; 0 when voided); "
-        "null while pending.")
+    id: strawberry.ID = row_id("Transfer")
+    state: TransferState = row_field("state")
+    created_at: datetime = row_field("created_at")
+    expires_at: datetime | None = row_field("expires_at")
+    resolved_at: datetime | None = row_field("resolved_at")
 
     @classmethod
     def from_row(cls, row: models.Transfer) -> Transfer:
-        return cls(id=strawberry.ID(encode_id("Transfer", row.id)), row=row, state=row.state,
-                   created_at=row.created_at, expires_at=row.expires_at, resolved_at=row.resolved_at,
-                   amount=Money.of(row.amount, row.asset),
-                   posted_amount=None if row.posted_amount is None else Money.of(row.posted_amount, row.asset))
+        return cls(row=row)
+
+    @strawberry.field(description="The amount moved, or held while pending.")
+    def amount(self) -> Money:
+        return Money.of(self.row.amount, self.row.asset)
+
+    @strawberry.field(description="What a resolved transfer posted (less than `amount` after a partial post; 0 "
+                      "when voided); null while pending.")
+    def posted_amount(self) -> Money | None:
+        posted = self.row.posted_amount
+        return None if posted is None else Money.of(posted, self.row.asset)
 
     @strawberry.field
     async def debit_account(self, info: Info) -> Account:
@@ -176,21 +197,23 @@ class ResolutionRecord:
 @strawberry.type(description="What a member sees: a draw, a coupon issue, a red packet, a ticket prize.")
 class Reward(Node):
     row: strawberry.Private[models.Reward]
-    kind: RewardKind
-    status: RewardStatus
-    provider: str | None
-    member_id: str
-    created_at: datetime
-    updated_at: datetime
-    amount: Money  # made with the node, not by a resolver: see Money
+    id: strawberry.ID = row_id("Reward")
+    kind: RewardKind = row_field("kind")
+    status: RewardStatus = row_field("status")
+    provider: str | None = row_field("provider")
+    member_id: str = row_field("member_id")
+    created_at: datetime = row_field("created_at")
+    updated_at: datetime = row_field("updated_at")
 
     campaign_link: strawberry.Private[Loaded[models.Campaign] | None] = None
 
     @classmethod
     def from_row(cls, row: models.Reward, campaign: Loaded[models.Campaign] | None = None) -> Reward:
-        return cls(id=strawberry.ID(encode_id("Reward", row.id)), row=row, kind=row.kind, status=row.status,
-                   provider=row.provider, member_id=row.member_id, created_at=row.created_at,
-                   updated_at=row.updated_at, amount=Money.of(row.amount, row.asset), campaign_link=campaign)
+        return cls(row=row, campaign_link=campaign)
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money.of(self.row.amount, self.row.asset)
 
     @strawberry.field(description="How often the status-sync job has asked the provider about it.")
     def sync_attempts(self) -> int:
@@ -254,11 +277,12 @@ class Reward(Node):
 @strawberry.type(description="An entry of the append-only log: every status change and every transfer.")
 class Event(Node):
     row: strawberry.Private[models.Event]
-    sequence: int = strawberry.field(description="Gap-free per tenant; resume a feed with `after:`.")
-    type: str
-    member_id: str | None
-    data: JSON
-    created_at: datetime
+    id: strawberry.ID = row_id("Event")
+    sequence: int = row_field("sequence", description="Gap-free per tenant; resume a feed with `after:`.")
+    type: str = row_field("type")
+    member_id: str | None = row_field("member_id")
+    data: JSON = row_field("data")
+    created_at: datetime = row_field("created_at")
 
     reward_link: strawberry.Private[Loaded[models.Reward] | None] = None
     transfer_link: strawberry.Private[Loaded[models.Transfer] | None] = None
@@ -266,9 +290,7 @@ class Event(Node):
     @classmethod
     def from_row(cls, row: models.Event, reward: Loaded[models.Reward] | None = None,
                  transfer: Loaded[models.Transfer] | None = None) -> Event:
-        return cls(id=strawberry.ID(encode_id("Event", row.id)), row=row, sequence=row.sequence, type=row.type,
-                   member_id=row.member_id, data=JSON(row.data), created_at=row.created_at, reward_link=reward,
-                   transfer_link=transfer)
+        return cls(row=row, reward_link=reward, transfer_link=transfer)
 
     @strawberry.field
     @answers_at_once(lambda event, context: event.linked_reward())
