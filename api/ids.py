@@ -9,7 +9,8 @@ MAX_DB_ID = 2**63 - 1
 
 
 def encode_id(type_name: str, db_id: int) -> str:
-    return base64.b64encode(f"{type_name}:{db_id}".encode()).decode()
+    # b64encode without its wrapper: a page encodes one or two ids per node.
+    return binascii.b2a_base64(f"{type_name}:{db_id}".encode(), newline=False).decode()
 
 
 def decode_id(global_id: str) -> tuple[str, int] | None:

@@ -6,13 +6,16 @@ the value through its type. On a dashboard page of fifty nodes that is most of w
 (bench/RESULTS.md). Most of those fields need none of it: an attribute, a resolver of the node alone, a
 link loaded with the page.
 
-So for a list of objects each selected field is compiled into a `FieldShape`, a function of the item and
-the request's context that answers the field's completed value:
+So for a list of objects each selected field is compiled into code that reads the item and the request's
+context and answers the field's completed value:
 - a basic field (no resolver, no extension): the attribute, coerced to its scalar or enum;
 - a resolver of the node alone (sync, no info, no arguments, no extension);
 - a resolver marked `answers_at_once`, through its shortcut, which sees the request's context and answers
   `NOT_AT_ONCE` when it cannot (a link not loaded with the page);
 - an object, a list or a non-null wrapper of any of these, when every field below is shaped too.
+
+An item's fields are written out as one Python function (api/shape_source.py), the fields of objects below
+it inline: the calls between closures cost a page more than the values they passed.
 
 Anything else, and any field whose shape gives up on an item (`NOT_AT_ONCE`, a null where the type forbids
 one, a value its type refuses, any exception), goes through graphql-core's own `execute_field` for that item:
@@ -29,13 +32,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
 from typing import Any, TypeVar
 
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -52,12 +55,16 @@ from graphql import (
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
+from api.shape_source import Source, attribute_access
+
 F = TypeVar("F", bound=Callable[..., Any])
-FieldShape = Callable[[Any, Any], Any]  # (source, request context) -> the field's completed value
 ValueShape = Callable[[Any, Any], Any]  # (value, request context) -> the value completed through its type
-Read = Callable[[Any, Any], Any]  # (source, request context) -> the field's value, as its resolver answers it
+# Writes the lines that compute a field's value from the item named `subject`, at the given indent, into
+# `source`; answers the expression that then holds it. The lines may `raise GiveUp`.
+FieldCode = Callable[[Source, int, str], str]
 
 NOT_AT_ONCE = object()  # what a shortcut answers when only its resolver can
+_INT_RANGE = range(-(2**31), 2**31)
 
 
 class GiveUp(Exception):
@@ -73,11 +80,23 @@ def answers_at_once(shortcut: Callable[[Any, Any], Any]) -> Callable[[F], F]:
     return mark
 
 
+def _new_source() -> Source:
+    return Source(GiveUp=GiveUp, NOT_AT_ONCE=NOT_AT_ONCE, Undefined=Undefined)
+
+
 @dataclass(frozen=True)
 class SelectedField:
     response_name: str
-    shape: FieldShape | None  # None: always graphql-core's path
+    code: FieldCode | None  # None: always graphql-core's path
     details: Any  # graphql-core's field details list, for that path
+
+    @cached_property
+    def shape(self) -> Callable[[Any, Any], Any] | None:
+        """The field alone as a function of (item, context), for an item whose fields are taken one by one."""
+        if self.code is None:
+            return None
+        source = _new_source()
+        return source.function("shaped_field", "item, context", self.code(source, 1, "item"))
 
 
 @dataclass(frozen=True)
@@ -87,13 +106,18 @@ class ItemShape:
 
     @property
     def complete(self) -> bool:
-        return all(field.shape is not None for field in self.fields)
+        return all(field.code is not None for field in self.fields)
 
     @cached_property
     def whole(self) -> Callable[[Any, Any], dict[str, Any]]:
         """The item's dict in one go, when every field is shaped (the type check is the caller's)."""
-        fields = tuple((field.response_name, field.shape) for field in self.fields)
-        return lambda item, context: {name: shape(item, context) for name, shape in fields}  # type: ignore[misc]
+        source = _new_source()
+        return source.function("shaped_item", "item, context", self.write_dict(source, 1, "item"))
+
+    def write_dict(self, source: Source, indent: int, subject: str) -> str:
+        """Writes the item's fields; answers the dict literal that holds them."""
+        values = [(field.response_name, field.code(source, indent, subject)) for field in self.fields]  # type: ignore[misc]
+        return "{" + ", ".join(f"{name!r}: {value}" for name, value in values) + "}"
 
     @cached_property
     def is_its_type(self) -> Callable[[Any, Any], bool]:
@@ -102,9 +126,8 @@ class ItemShape:
         is_type_of = self.object_type.is_type_of
         if is_type_of is None:
             return lambda item, info: True
-        definition = (self.object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        origin = getattr(definition, "origin", None)
-        if origin is None or definition is None or definition.is_type_of is not None:
+        origin = self._strawberry_origin
+        if origin is None:
             return lambda item, info: is_type_of(item, info) is True
 
         def strawberry_check(item: Any, info: Any) -> bool:
@@ -112,6 +135,26 @@ class ItemShape:
                 return True
             return is_type_of(item, info) is True
         return strawberry_check
+
+    def type_check(self, source: Source, value: str) -> str | None:
+        """An expression true when `value` passes is_its_type; None when everything does."""
+        if self.object_type.is_type_of is None:
+            return None
+        check = f"{source.constant(self.is_its_type, 'is_its_type')}({value}, None)"
+        origin = self._strawberry_origin
+        if origin is None:
+            return check
+        cast = source.constant(TYPE_CAST_ATTRIBUTE, "cast")
+        exact = f"type({value}) is {source.constant(origin, 'type')} and getattr({value}, {cast}, None) is None"
+        return f"({exact} or {check})"
+
+    @cached_property
+    def _strawberry_origin(self) -> type | None:
+        """The class of Strawberry's own is_type_of check (an isinstance of it), if that is the check."""
+        definition = (self.object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if definition is None or definition.is_type_of is not None:
+            return None
+        return getattr(definition, "origin", None)
 
 
 ShapeKey = tuple[GraphQLObjectType, tuple[int, ...]]  # the type and the ids of the selection's field nodes
@@ -150,38 +193,41 @@ class ShapeCompiler:
         grouped, defer_usages, _forbidden = self._execution.collect_subfields(object_type, details)
         if defer_usages:
             return None
-        fields = tuple(SelectedField(name, self._field_shape(object_type, field_details), field_details)
+        fields = tuple(SelectedField(name, self._field_code(object_type, field_details), field_details)
                        for name, field_details in grouped.items())
         return ItemShape(object_type, fields)
 
-    def _field_shape(self, parent_type: GraphQLObjectType, details: Any) -> FieldShape | None:
+    def _field_code(self, parent_type: GraphQLObjectType, details: Any) -> FieldCode | None:
         node = details[0].node
         name = node.name.value
         if name == "__typename":
             type_name = parent_type.name
-            return lambda source, context: type_name
+            return lambda source, indent, subject: source.constant(type_name, "typename")
         field = self._execution.schema.get_field(parent_type, name)
         if field is None or field.args or node.arguments:
             return None
-        read = _reader(field)
+        read = _read_code(field)
         if read is None:
             return None
         non_null = is_non_null_type(field.type)
         named = field.type.of_type if non_null else field.type
         if is_leaf_type(named):
-            attribute = _basic_attribute(field)
-            if attribute is not None:
-                return _attribute_leaf(attribute, _coercion(named), _passes_as_is(named), non_null)
-            return _leaf_field(read, _coercion(named), non_null)
+            return _leaf_code(read, named, non_null)
         if is_object_type(named):
             shape = self.item_shape(named, details)
             if shape is None or not shape.complete:
                 return None
-            return _object_field(read, _basic_attribute(field), shape, non_null)
+            return _object_code(read, shape, non_null)
         complete = self._value_shape(field.type, details)
         if complete is None:
             return None
-        return lambda source, context: complete(read(source, context), context)
+
+        def completed(source: Source, indent: int, subject: str) -> str:
+            value = source.fresh("v")
+            raw = read(source, indent, subject)
+            source.line(indent, f"{value} = {source.constant(complete, 'complete')}({raw}, context)")
+            return value
+        return completed
 
     def _value_shape(self, type_: GraphQLOutputType, details: Any) -> ValueShape | None:
         if is_non_null_type(type_):
@@ -201,14 +247,7 @@ class ShapeCompiler:
 
     def _nullable_shape(self, type_: GraphQLOutputType, details: Any) -> ValueShape | None:
         if is_leaf_type(type_):
-            coerce = _coercion(type_)
-
-            def leaf(value: Any, context: Any) -> Any:
-                coerced = coerce(value)
-                if coerced is None or coerced is Undefined:
-                    raise GiveUp  # graphql-core's path reports the refusal
-                return coerced
-            return leaf
+            return _completion(type_)
         if is_list_type(type_):
             assert isinstance(type_, GraphQLList)
             item = self._value_shape(type_.of_type, details)
@@ -259,51 +298,55 @@ def _has_conditions(operation: OperationDefinitionNode, fragments: dict[str, Any
     return conditions.found
 
 
-def _leaf_field(read: Read, coerce: Callable[[Any], Any], non_null: bool) -> FieldShape:
-    """A leaf's read and coercion in one function: a page calls it once per node."""
-    return lambda source, context: _completed_leaf(read(source, context), coerce, non_null)
+def _leaf_code(read: FieldCode, leaf_type: Any, non_null: bool) -> FieldCode:
+    """A leaf read and completed through its type; GiveUp where graphql-core's path would report an error (a
+    null where the type forbids one, a value the type refuses). A value its type passes unchanged (a str for
+    a String or an ID, a bool for a Boolean: most of a page's fields) is not coerced at all."""
+    coerce, as_is = _coercion(leaf_type), _passes_as_is(leaf_type)
+
+    def write(source: Source, indent: int, subject: str) -> str:
+        value = source.fresh("v")
+        source.line(indent, f"{value} = {read(source, indent, subject)}")
+        if as_is is not None:
+            source.line(indent, f"if type({value}) is not {source.constant(as_is, 'type')}:")
+            indent += 1
+        source.line(indent, f"if {value} is None:")
+        source.line(indent + 1, "raise GiveUp" if non_null else "pass")
+        source.line(indent, "else:")
+        source.line(indent + 1, f"{value} = {source.constant(coerce, 'coerce')}({value})")
+        source.line(indent + 1, f"if {value} is None or {value} is Undefined:")
+        source.line(indent + 2, "raise GiveUp")
+        return value
+    return write
 
 
-def _attribute_leaf(attribute: str, coerce: Callable[[Any], Any], as_is: type | None, non_null: bool) -> FieldShape:
-    """_leaf_field for a field that reads an attribute (or a dotted path), and a value its type passes unchanged
-    (a str for a String or an ID, a bool for a Boolean) not coerced at all: most of a page's fields."""
-    get = attrgetter(attribute)
+def _completion(leaf_type: Any) -> ValueShape:
+    """A leaf value of a list, not null (the caller answers a null), completed as _leaf_code completes one."""
+    coerce = _coercion(leaf_type)
 
-    def leaf(source: Any, context: Any) -> Any:
-        value = get(source)
-        if type(value) is as_is:
-            return value
-        return _completed_leaf(value, coerce, non_null)
-    return leaf
-
-
-def _completed_leaf(value: Any, coerce: Callable[[Any], Any], non_null: bool) -> Any:
-    if value is None:
-        if non_null:
-            raise GiveUp  # graphql-core's path reports the null
-        return None
-    coerced = coerce(value)
-    if coerced is None or coerced is Undefined:
-        raise GiveUp  # graphql-core's path reports the refusal
-    return coerced
-
-
-def _object_field(read: Read, attribute: str | None, shape: ItemShape, non_null: bool) -> FieldShape:
-    """An object-valued field (an amount, a link) read, checked and shaped in one function."""
-    is_its_type = shape.is_its_type
-    fields = tuple((field.response_name, field.shape) for field in shape.fields)
-    get = attrgetter(attribute) if attribute is not None else None
-
-    def object_field(source: Any, context: Any) -> Any:
-        value = get(source) if get is not None else read(source, context)
-        if value is None:
-            if non_null:
-                raise GiveUp  # graphql-core's path reports the null
-            return None
-        if not is_its_type(value, None):
+    def complete(value: Any, context: Any) -> Any:
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
             raise GiveUp
-        return {name: field_shape(value, context) for name, field_shape in fields}  # type: ignore[misc]
-    return object_field
+        return coerced
+    return complete
+
+
+def _object_code(read: FieldCode, shape: ItemShape, non_null: bool) -> FieldCode:
+    """An object-valued field (an amount, a link) read, checked, and its fields written inline below it."""
+    def write(source: Source, indent: int, subject: str) -> str:
+        value = source.fresh("v")
+        source.line(indent, f"{value} = {read(source, indent, subject)}")
+        source.line(indent, f"if {value} is None:")
+        source.line(indent + 1, "raise GiveUp" if non_null else "pass")  # graphql-core's path reports the null
+        source.line(indent, "else:")
+        check = shape.type_check(source, value)
+        if check is not None:
+            source.line(indent + 1, f"if not {check}:")
+            source.line(indent + 2, "raise GiveUp")
+        source.line(indent + 1, f"{value} = {shape.write_dict(source, indent + 1, value)}")
+        return value
+    return write
 
 
 def _passes_as_is(leaf_type: Any) -> type | None:
@@ -315,7 +358,7 @@ def _passes_as_is(leaf_type: Any) -> type | None:
     return None
 
 
-def _basic_attribute(field: Any) -> str | None:
+def basic_attribute(field: Any) -> str | None:
     """The attribute a field reads, if that is all it does: a basic field's own (read with getattr), or
     `row.<attribute>` for a resolver that answers its node's row's attribute (marked `__reads_row__`)."""
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
@@ -323,7 +366,7 @@ def _basic_attribute(field: Any) -> str | None:
         return None
     if definition.base_resolver is not None:
         row_attribute = getattr(definition.base_resolver.wrapped_func, "__reads_row__", None)
-        return None if row_attribute is None else f"row.{row_attribute}"
+        return None if row_attribute is None or field.args else f"row.{row_attribute}"
     if (definition.default_resolver is not getattr
             or getattr(field.resolve, "__name__", "") != "_get_basic_result"):
         return None
@@ -333,19 +376,24 @@ def _basic_attribute(field: Any) -> str | None:
 def _coercion(leaf_type: Any) -> Callable[[Any], Any]:
     """The leaf type's output coercion. An enum's is a lookup: Strawberry's walks the values for each one."""
     coerce: Callable[[Any], Any] = leaf_type.coerce_output_value
+    if leaf_type is GraphQLInt:
+        def int_value(value: Any) -> Any:
+            return value if type(value) is int and value in _INT_RANGE else coerce(value)
+        return int_value
     wrapped = getattr(leaf_type, "wrapped_cls", None)
     if not isinstance(leaf_type, GraphQLEnumType) or wrapped is None:
         return coerce
     names: dict[Any, str] = {}
     for name, value in leaf_type.values.items():
         names.setdefault(value.value, name)  # the first name of a value, as the walk finds it
+    # By member name: an enum member's `value` is a descriptor, its `_name_` a plain attribute.
+    by_member = {member._name_: names[member.value] for member in wrapped if member.value in names}
 
     def enum_name(value: Any) -> Any:
         if isinstance(value, wrapped):
-            try:
-                return names[value.value]
-            except (KeyError, TypeError):
-                pass
+            name = by_member.get(value._name_)
+            if name is not None:
+                return name
         return coerce(value)
     return enum_name
 
@@ -361,33 +409,36 @@ def _object_shape(shape: ItemShape) -> ValueShape:
     return shaped
 
 
-def _reader(field: Any) -> Read | None:
+def _read_code(field: Any) -> FieldCode | None:
     """Reads a field's raw value from its source, as its resolver would; None if only the resolver can."""
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if definition is None or definition.extensions:
         return None
+    attribute = basic_attribute(field)
+    if attribute is not None:
+        return lambda source, indent, subject: attribute_access(source, subject, attribute)
     resolver = definition.base_resolver
     if resolver is None:
         if getattr(field.resolve, "__name__", "") != "_get_basic_result":
             return None
-        attribute, default_resolver = definition.python_name, definition.default_resolver
-        if default_resolver is getattr:
-            return lambda source, context: getattr(source, attribute)
-        return lambda source, context: default_resolver(source, attribute)
+        default_resolver, name = definition.default_resolver, definition.python_name
+        return lambda source, indent, subject: (f"{source.constant(default_resolver, 'resolve')}"
+                                                f"({subject}, {source.constant(name, 'name')})")
     if resolver.arguments or resolver.root_parameter or resolver.parent_parameter:
         return None
     shortcut = getattr(resolver.wrapped_func, "__answer_at_once__", None)
     if shortcut is not None:  # the resolver itself may be async: the shortcut never is
-        def at_once(source: Any, context: Any) -> Any:
-            answer = shortcut(source, context)
-            if answer is NOT_AT_ONCE:
-                raise GiveUp
-            return answer
+        def at_once(source: Source, indent: int, subject: str) -> str:
+            value = source.fresh("v")
+            source.line(indent, f"{value} = {source.constant(shortcut, 'shortcut')}({subject}, context)")
+            source.line(indent, f"if {value} is NOT_AT_ONCE:")
+            source.line(indent + 1, "raise GiveUp")
+            return value
         return at_once
     if resolver.is_async or resolver.info_parameter is not None or resolver.self_parameter is None:
         return None
     method = resolver.wrapped_func
-    return lambda source, context: method(source)
+    return lambda source, indent, subject: f"{source.constant(method, 'resolver')}({subject})"
 
 
 def _is_type_of_ignores_info(object_type: GraphQLObjectType) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -32,16 +33,14 @@ from graphql import (
 )
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from api.item_shapes import ItemShape, ShapeCompiler
+from api.item_shapes import ItemShape, ShapeCompiler, basic_attribute
 
 
 @dataclass(frozen=True)
 class BasicFieldPlan:
-    """How to read one basic field: its attribute and resolver, and what its value completes to."""
-    attribute: str
-    resolve: Callable[[Any, str], Any]
+    """How to read one field that only reads an attribute, and what its value completes to."""
+    read: Callable[[Any], Any]
     field_type: GraphQLOutputType
     nullable: bool
     coerce: Callable[[Any], Any] | None  # a leaf's coercion to its scalar or enum
@@ -55,19 +54,17 @@ _plans: dict[tuple[GraphQLObjectType, str], BasicFieldPlan | None] = {}
 
 def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_name: str) -> BasicFieldPlan | None:
     field = schema.get_field(parent_type, field_name)
-    if field is None or field.args or getattr(field.resolve, "__name__", "") != "_get_basic_result":
+    if field is None or field.args:
         return None
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if definition is None or definition.base_resolver is not None:
+    attribute = basic_attribute(field)
+    if attribute is None:
         return None
     nullable = not is_non_null_type(field.type)
     named = field.type if nullable else field.type.of_type  # type: ignore[union-attr]
     if is_leaf_type(named):
-        return BasicFieldPlan(definition.python_name, definition.default_resolver, field.type, nullable,
-                              named.coerce_output_value, None)
+        return BasicFieldPlan(attrgetter(attribute), field.type, nullable, named.coerce_output_value, None)
     if is_object_type(named) and named.is_type_of is None:
-        return BasicFieldPlan(definition.python_name, definition.default_resolver, field.type, nullable, None,
-                              named)
+        return BasicFieldPlan(attrgetter(attribute), field.type, nullable, None, named)
     return None
 
 
@@ -83,7 +80,7 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         assert isinstance(plan, BasicFieldPlan)
         try:
-            value = plan.resolve(source, plan.attribute)
+            value = plan.read(source)
         except Exception:  # graphql-core's path below reports it, with its path and type
             value = _UNPLANNED
         if value is None and plan.nullable:

@@ -8,11 +8,11 @@ whatever its size, and only links the document asks for are loaded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from api.context import Info
 from api.selection import asks_for_node_field
 from api.types import nodes
-from api.types.nodes import Loaded
 from ledger.domain.access import Principal
 from ledger.persistence import models
 from ledger.services import reads
@@ -23,7 +23,7 @@ async def reward_nodes(info: Info, principal: Principal, rows: list[models.Rewar
     if principal.is_member or not asks_for_node_field(info, "campaign"):  # members see no campaign
         return nodes.Reward.from_row
     campaigns = await reads.by_ids(models.Campaign, principal, (row.campaign_id for row in rows))  # type: ignore[attr-defined]
-    return lambda row: nodes.Reward.from_row(row, campaign=Loaded(campaigns.get(row.campaign_id)))  # type: ignore[attr-defined]
+    return partial(nodes.Reward.from_row, page_campaigns=campaigns)
 
 
 async def campaign_nodes(info: Info, principal: Principal, rows: list[models.Campaign]
@@ -31,7 +31,7 @@ async def campaign_nodes(info: Info, principal: Principal, rows: list[models.Cam
     if not asks_for_node_field(info, "budget"):
         return nodes.Campaign.from_row
     budgets = await reads.by_ids(models.Account, principal, (row.budget_account_id for row in rows))  # type: ignore[attr-defined]
-    return lambda row: nodes.Campaign.from_row(row, budget=Loaded(budgets.get(row.budget_account_id)))  # type: ignore[attr-defined]
+    return partial(nodes.Campaign.from_row, page_budgets=budgets)
 
 
 async def event_nodes(info: Info, principal: Principal, rows: list[models.Event]
@@ -42,11 +42,4 @@ async def event_nodes(info: Info, principal: Principal, rows: list[models.Event]
         rewards = await reads.by_ids(models.Reward, principal, (row.reward_id for row in rows))  # type: ignore[attr-defined]
     if asks_for_node_field(info, "transfer"):
         transfers = await reads.by_ids(models.Transfer, principal, (row.transfer_id for row in rows))  # type: ignore[attr-defined]
-
-    def node(row: models.Event) -> nodes.Event:
-        return nodes.Event.from_row(
-            row,
-            reward=None if rewards is None else Loaded(rewards.get(row.reward_id)),  # type: ignore[attr-defined]
-            transfer=None if transfers is None else Loaded(transfers.get(row.transfer_id)))  # type: ignore[attr-defined]
-
-    return node
+    return partial(nodes.Event.from_row, page_rewards=rewards, page_transfers=transfers)

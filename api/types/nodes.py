@@ -3,9 +3,9 @@ request's DataLoaders, so a list never costs one query per item."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -22,15 +22,15 @@ from ledger.persistence.resolution_models import RewardResolution
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class Loaded(Generic[R]):
-    """A link that a list resolver loaded for its whole page in one query: the row, or None if there is
-    none. A node without one loads the link through the request's DataLoader instead.
-
-    Link resolvers are plain functions that answer the node at once when it was loaded with the page, and
-    otherwise answer the DataLoader's awaitable (graphql-core awaits whatever a resolver answers). An async
-    resolver would cost every node of a page a coroutine and an await, as much as the rest of its fields."""
-    row: R | None
+# The rows of a link that a list resolver loaded for its whole page in one query, by id (api/page_links.py);
+# one mapping shared by the page's nodes. A node made without it loads the link through the request's
+# DataLoader instead.
+#
+# Link resolvers are plain functions that answer the node at once when its link was loaded with the page, and
+# otherwise answer the DataLoader's awaitable (graphql-core awaits whatever a resolver answers). An async
+# resolver would cost every node of a page a coroutine and an await, as much as the rest of its fields.
+# Each one's `linked_*` method is its shortcut (api/item_shapes.answers_at_once): a list's shapes call it.
+PageRows = Mapping[int, R]
 
 
 @strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")
@@ -42,7 +42,7 @@ def row_id(type_name: str) -> strawberry.ID:
     """The `id` of a node made from a row, encoded only when asked for: a page's links (a campaign's budget,
     an event's transfer) are made as nodes whose ids are rarely selected."""
     def encoded(self: Any) -> strawberry.ID:
-        return strawberry.ID(encode_id(type_name, self.row.id))
+        return encode_id(type_name, self.row.id)  # type: ignore[return-value]  # an ID is a str: no NewType call
     return strawberry.field(resolver=encoded)  # type: ignore[no-any-return]
 
 
@@ -85,16 +85,16 @@ class Account(Node):
     def from_row(cls, row: models.Account) -> Account:
         return cls(row=row)
 
-    @strawberry.field
-    @answers_at_once(lambda account, context: account.balance_of(context))
-    def balance(self, info: Info) -> Balance:
-        return self.balance_of(info.context)
-
     def balance_of(self, context: AppContext) -> Balance:
         principal = context.require_principal()
         if principal.is_member and self.row.member_id != principal.member_id:
             raise forbidden("read the balance of an account that is not yours")
         return Balance.of(self.row)
+
+    @strawberry.field
+    @answers_at_once(balance_of)
+    def balance(self, info: Info) -> Balance:
+        return self.balance_of(info.context)
 
 
 @strawberry.type
@@ -104,27 +104,29 @@ class Campaign(Node):
     name: str = row_field("name")
     asset: str = row_field("asset")
     created_at: datetime = row_field("created_at")
-    budget_link: strawberry.Private[Loaded[models.Account] | None] = None
+    page_budgets: strawberry.Private[PageRows[models.Account] | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Campaign, budget: Loaded[models.Account] | None = None) -> Campaign:
-        return cls(row=row, budget_link=budget)
-
-    @strawberry.field(description="The account that funds this campaign's rewards.")
-    @answers_at_once(lambda campaign, context: campaign.linked_budget(context))
-    def budget(self, info: Info) -> Account:
-        answer = self.linked_budget(info.context)
-        if answer is NOT_AT_ONCE:
-            return _account(info, self.row.budget_account_id)  # type: ignore[attr-defined,return-value]
-        return answer  # type: ignore[return-value]
+    def from_row(cls, row: models.Campaign, page_budgets: PageRows[models.Account] | None = None) -> Campaign:
+        return cls(row=row, page_budgets=page_budgets)
 
     def linked_budget(self, context: AppContext) -> Account | object:
         """The budget when it was loaded with the page; NOT_AT_ONCE when the request's loader must get it."""
         if context.require_principal().is_member:
             raise forbidden("read a campaign's budget")
-        if self.budget_link is not None and self.budget_link.row is not None:
-            return Account.from_row(self.budget_link.row)
+        if self.page_budgets is not None:
+            budget = self.page_budgets.get(self.row.budget_account_id)  # type: ignore[attr-defined]
+            if budget is not None:
+                return Account.from_row(budget)
         return NOT_AT_ONCE
+
+    @strawberry.field(description="The account that funds this campaign's rewards.")
+    @answers_at_once(linked_budget)
+    def budget(self, info: Info) -> Account:
+        answer = self.linked_budget(info.context)
+        if answer is NOT_AT_ONCE:
+            return _account(info, self.row.budget_account_id)  # type: ignore[attr-defined,return-value]
+        return answer  # type: ignore[return-value]
 
 
 @strawberry.type(description="Moves an amount of one asset from a debit account to a credit account.")
@@ -205,11 +207,11 @@ class Reward(Node):
     created_at: datetime = row_field("created_at")
     updated_at: datetime = row_field("updated_at")
 
-    campaign_link: strawberry.Private[Loaded[models.Campaign] | None] = None
+    page_campaigns: strawberry.Private[PageRows[models.Campaign] | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Reward, campaign: Loaded[models.Campaign] | None = None) -> Reward:
-        return cls(row=row, campaign_link=campaign)
+    def from_row(cls, row: models.Reward, page_campaigns: PageRows[models.Campaign] | None = None) -> Reward:
+        return cls(row=row, page_campaigns=page_campaigns)
 
     @strawberry.field
     def amount(self) -> Money:
@@ -235,22 +237,24 @@ class Reward(Node):
         row = await info.context.loaders.resolution_by_reward.load(self.row.id)
         return ResolutionRecord.from_row(row, self.row.asset) if row is not None else None
 
+    def linked_campaign(self, context: AppContext) -> Campaign | None | object:
+        """The campaign when it was loaded with the page (or there is none to show); else NOT_AT_ONCE."""
+        campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
+        if campaign_id is None or context.require_principal().is_member:
+            return None
+        if self.page_campaigns is not None:
+            campaign = self.page_campaigns.get(campaign_id)
+            return Campaign.from_row(campaign) if campaign else None
+        return NOT_AT_ONCE
+
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")
-    @answers_at_once(lambda reward, context: reward.linked_campaign(context))
+    @answers_at_once(linked_campaign)
     def campaign(self, info: Info) -> Campaign | None:
         answer = self.linked_campaign(info.context)
         if answer is NOT_AT_ONCE:
             return _campaign(info, self.row.campaign_id)  # type: ignore[attr-defined,return-value]
         return answer  # type: ignore[return-value]
-
-    def linked_campaign(self, context: AppContext) -> Campaign | None | object:
-        """The campaign when it was loaded with the page (or there is none to show); else NOT_AT_ONCE."""
-        if self.row.campaign_id is None or context.require_principal().is_member:  # type: ignore[attr-defined]
-            return None
-        if self.campaign_link is not None:
-            return Campaign.from_row(self.campaign_link.row) if self.campaign_link.row else None
-        return NOT_AT_ONCE
 
     @strawberry.field
     async def transfers(self, info: Info) -> list[Transfer]:
@@ -284,39 +288,46 @@ class Event(Node):
     data: JSON = row_field("data")
     created_at: datetime = row_field("created_at")
 
-    reward_link: strawberry.Private[Loaded[models.Reward] | None] = None
-    transfer_link: strawberry.Private[Loaded[models.Transfer] | None] = None
+    page_rewards: strawberry.Private[PageRows[models.Reward] | None] = None
+    page_transfers: strawberry.Private[PageRows[models.Transfer] | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Event, reward: Loaded[models.Reward] | None = None,
-                 transfer: Loaded[models.Transfer] | None = None) -> Event:
-        return cls(row=row, reward_link=reward, transfer_link=transfer)
+    def from_row(cls, row: models.Event, page_rewards: PageRows[models.Reward] | None = None,
+                 page_transfers: PageRows[models.Transfer] | None = None) -> Event:
+        return cls(row=row, page_rewards=page_rewards, page_transfers=page_transfers)
+
+    def linked_reward(self, context: AppContext | None = None) -> Reward | None | object:
+        """The reward when it was loaded with the page (or there is none); else NOT_AT_ONCE. (An event's reward
+        is shown to whoever sees the event: the context is the shortcut's signature.)"""
+        reward_id = self.row.reward_id  # type: ignore[attr-defined]
+        if not reward_id:
+            return None
+        if self.page_rewards is not None:
+            reward = self.page_rewards.get(reward_id)
+            return Reward.from_row(reward) if reward else None
+        return NOT_AT_ONCE
 
     @strawberry.field
-    @answers_at_once(lambda event, context: event.linked_reward())
+    @answers_at_once(linked_reward)
     def reward(self, info: Info) -> Reward | None:
         answer = self.linked_reward()
         return _reward(info, self.row.reward_id) if answer is NOT_AT_ONCE else answer  # type: ignore[attr-defined,return-value]
 
-    def linked_reward(self) -> Reward | None | object:
-        if not self.row.reward_id:  # type: ignore[attr-defined]
+    def linked_transfer(self, context: AppContext | None = None) -> Transfer | None | object:
+        """The transfer when it was loaded with the page (or there is none); else NOT_AT_ONCE."""
+        transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
+        if not transfer_id:
             return None
-        if self.reward_link is not None:
-            return Reward.from_row(self.reward_link.row) if self.reward_link.row else None
+        if self.page_transfers is not None:
+            transfer = self.page_transfers.get(transfer_id)
+            return Transfer.from_row(transfer) if transfer else None
         return NOT_AT_ONCE
 
     @strawberry.field
-    @answers_at_once(lambda event, context: event.linked_transfer())
+    @answers_at_once(linked_transfer)
     def transfer(self, info: Info) -> Transfer | None:
         answer = self.linked_transfer()
         return _transfer(info, self.row.transfer_id) if answer is NOT_AT_ONCE else answer  # type: ignore[attr-defined,return-value]
-
-    def linked_transfer(self) -> Transfer | None | object:
-        if not self.row.transfer_id:  # type: ignore[attr-defined]
-            return None
-        if self.transfer_link is not None:
-            return Transfer.from_row(self.transfer_link.row) if self.transfer_link.row else None
-        return NOT_AT_ONCE
 
     @strawberry.field(description="The campaign the event concerns; null for member tokens (a campaign is the "
                       "operator's configuration).")
