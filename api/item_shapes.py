@@ -148,6 +148,11 @@ class ItemShape:
         exact = f"type({value}) is {source.constant(origin, 'type')} and getattr({value}, {cast}, None) is None"
         return f"({exact} or {check})"
 
+    @property
+    def passes_only_instances(self) -> bool:
+        """is_its_type is Strawberry's own check, which only instances of the type pass (no awaitable)."""
+        return self.object_type.is_type_of is not None and self._strawberry_origin is not None
+
     @cached_property
     def _strawberry_origin(self) -> type | None:
         """The class of Strawberry's own is_type_of check (an isinstance of it), if that is the check."""

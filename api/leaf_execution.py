@@ -48,6 +48,10 @@ class BasicFieldPlan:
 
 
 _UNPLANNED = object()
+
+
+def _never(value: Any) -> bool:
+    return False
 # Per object type and field name. Types belong to a schema, which lives as long as the process.
 _plans: dict[tuple[GraphQLObjectType, str], BasicFieldPlan | None] = {}
 
@@ -134,6 +138,8 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
                                                    position_context)
         nullable_items = not is_non_null_type(item_type)
         is_its_type, context = shape.is_its_type, self.context_value
+        # An item that passes Strawberry's own type check is an instance of the type, not an awaitable.
+        is_awaitable = _never if shape.passes_only_instances else self.is_awaitable
         whole = shape.whole if shape.complete else None
         completed: list[Any] = []
         awaitable_indices: list[int] = []
@@ -142,9 +148,15 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if item is None and nullable_items:
                     completed.append(None)
                     continue
-                if item is None or self.is_awaitable(item) or not is_its_type(item, info):
-                    if self.complete_list_item_value(item, completed, item_type, field_details_list, info,
-                                                     path.add_key(index, None), position_context):
+                if item is None or not is_its_type(item, info) or is_awaitable(item):
+                    # graphql-core's own way with the item, as its complete_iterable_value goes
+                    item_path = path.add_key(index, None)
+                    if self.is_awaitable(item):
+                        completed.append(self.complete_awaitable_list_item_value(
+                            item, item_type, field_details_list, info, item_path, position_context))
+                        awaitable_indices.append(index)
+                    elif self.complete_list_item_value(item, completed, item_type, field_details_list, info,
+                                                       item_path, position_context):
                         awaitable_indices.append(index)
                     continue
                 if whole is not None:

@@ -5,6 +5,7 @@ they really take the short way (fewer fields go through execute_field)."""
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.item_shapes import NOT_AT_ONCE, answers_at_once
 from api.leaf_execution import LeafFastPathExecutionContext
+from api.types.nodes import row_field
 
 
 @strawberry.enum
@@ -70,11 +72,53 @@ def _items() -> list[Item | None]:
     ]
 
 
+@strawberry.interface
+class Named:
+    name: str
+
+
+@dataclass
+class Row:
+    name: str | None
+    size: int
+    colour: Any
+
+
+@strawberry.type
+class Record(Named):
+    """A node over a row, as the API's nodes are: its fields read the row (api/types/nodes.row_field)."""
+    row: strawberry.Private[Row]
+    name: str = row_field("name")
+    size: int = row_field("size")  # past 32 bits, Int refuses it
+    colour: Colour = row_field("colour")
+
+
+def _records() -> list[Record]:
+    return [Record(row=Row("r1", 1, Colour.RED)), Record(row=Row(None, 2, Colour.BLUE)),
+            Record(row=Row("r3", 2**40, Colour.RED)), Record(row=Row("r4", -7, "green"))]
+
+
+async def _later(value: Any) -> Any:
+    return value
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item | None]:
         return _items()
+
+    @strawberry.field
+    def records(self) -> list[Record | None]:
+        return [*_records(), None]
+
+    @strawberry.field
+    def awaited_records(self) -> list[Record | None]:  # items that are awaitables, as graphql-core allows
+        return [_later(record) for record in _records()]  # type: ignore[misc]
+
+    @strawberry.field
+    def awaited_items(self) -> list[Item | None]:
+        return [_later(item) for item in _items()]  # type: ignore[misc]
 
     @strawberry.field
     def strict_items(self) -> list[Item]:
@@ -92,6 +136,8 @@ DOCUMENTS = [
     "{ goodItems { n: name ...F tags { ... on Tag { label } } } } fragment F on Item { colour note }",
     "{ goodItems { name tag { label weight } } }",
     "query($with: Boolean!) { goodItems { name note @include(if: $with) } }",
+    "{ records { __typename name size colour } }",  # nulls, refused Ints and enums read from rows
+    "{ awaitedRecords { name colour } awaitedItems { name tag { label } } }",
 ]
 
 
