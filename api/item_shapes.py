@@ -65,6 +65,7 @@ FieldCode = Callable[[Source, int, str], str]
 
 NOT_AT_ONCE = object()  # what a shortcut answers when only its resolver can
 _INT_RANGE = range(-(2**31), 2**31)
+_MAX_INLINE_INDENT = 24  # objects nested deeper are shaped by functions of their own
 
 
 class GiveUp(Exception):
@@ -349,7 +350,10 @@ def _object_code(read: FieldCode, shape: ItemShape, non_null: bool) -> FieldCode
         if check is not None:
             source.line(indent + 1, f"if not {check}:")
             source.line(indent + 2, "raise GiveUp")
-        source.line(indent + 1, f"{value} = {shape.write_dict(source, indent + 1, value)}")
+        if indent < _MAX_INLINE_INDENT:
+            source.line(indent + 1, f"{value} = {shape.write_dict(source, indent + 1, value)}")
+        else:  # a function of its own: Python refuses a function indented 100 levels deep
+            source.line(indent + 1, f"{value} = {source.constant(shape.whole, 'shaped')}({value}, context)")
         return value
     return write
 

@@ -98,6 +98,19 @@ def _records() -> list[Record]:
             Record(row=Row("r3", 2**40, Colour.RED)), Record(row=Row("r4", -7, "green"))]
 
 
+@strawberry.type
+class Link:
+    depth: int
+    next: Link | None  # noqa: A003
+
+
+def _chain(length: int) -> Link | None:
+    link = None
+    for depth in range(length, 0, -1):
+        link = Link(depth=depth, next=link)
+    return link
+
+
 async def _later(value: Any) -> Any:
     return value
 
@@ -115,6 +128,10 @@ class Query:
     @strawberry.field
     def awaited_records(self) -> list[Record | None]:  # items that are awaitables, as graphql-core allows
         return [_later(record) for record in _records()]  # type: ignore[misc]
+
+    @strawberry.field
+    def chains(self) -> list[Link | None]:
+        return [_chain(120), _chain(3), None]
 
     @strawberry.field
     def awaited_items(self) -> list[Item | None]:
@@ -138,6 +155,8 @@ DOCUMENTS = [
     "query($with: Boolean!) { goodItems { name note @include(if: $with) } }",
     "{ records { __typename name size colour } }",  # nulls, refused Ints and enums read from rows
     "{ awaitedRecords { name colour } awaitedItems { name tag { label } } }",
+    # Nested deeper than one Python function may be indented.
+    "{ chains { depth " + "next { depth " * 110 + "}" * 110 + " } }",
 ]
 
 
