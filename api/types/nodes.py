@@ -3,7 +3,7 @@ request's DataLoaders, so a list never costs one query per item."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -31,6 +31,18 @@ R = TypeVar("R")
 # resolver would cost every node of a page a coroutine and an await, as much as the rest of its fields.
 # Each one's `linked_*` method is its shortcut (api/item_shapes.answers_at_once): a list's shapes call it.
 PageRows = Mapping[int, R]
+N = TypeVar("N")
+
+
+def _linked(row_id: int | None, page_rows: PageRows[R] | None, node_of: Callable[[R], N]) -> N | None | object:
+    """A link's node from the rows loaded with the page: None when there is no link (or the page found no
+    row: not visible), NOT_AT_ONCE when the page did not load them."""
+    if not row_id:
+        return None
+    if page_rows is None:
+        return NOT_AT_ONCE
+    row = page_rows.get(row_id)
+    return node_of(row) if row is not None else None
 
 
 @strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")
@@ -239,13 +251,9 @@ class Reward(Node):
 
     def linked_campaign(self, context: AppContext) -> Campaign | None | object:
         """The campaign when it was loaded with the page (or there is none to show); else NOT_AT_ONCE."""
-        campaign_id = self.row.campaign_id  # type: ignore[attr-defined]
-        if campaign_id is None or context.require_principal().is_member:
+        if context.require_principal().is_member:
             return None
-        if self.page_campaigns is not None:
-            campaign = self.page_campaigns.get(campaign_id)
-            return Campaign.from_row(campaign) if campaign else None
-        return NOT_AT_ONCE
+        return _linked(self.row.campaign_id, self.page_campaigns, Campaign.from_row)  # type: ignore[attr-defined]
 
     @strawberry.field(description="The funding campaign; null when a provider's prize pool funds it, and for "
                       "member tokens (a campaign is the operator's configuration).")
@@ -299,13 +307,7 @@ class Event(Node):
     def linked_reward(self, context: AppContext | None = None) -> Reward | None | object:
         """The reward when it was loaded with the page (or there is none); else NOT_AT_ONCE. (An event's reward
         is shown to whoever sees the event: the context is the shortcut's signature.)"""
-        reward_id = self.row.reward_id  # type: ignore[attr-defined]
-        if not reward_id:
-            return None
-        if self.page_rewards is not None:
-            reward = self.page_rewards.get(reward_id)
-            return Reward.from_row(reward) if reward else None
-        return NOT_AT_ONCE
+        return _linked(self.row.reward_id, self.page_rewards, Reward.from_row)  # type: ignore[attr-defined]
 
     @strawberry.field
     @answers_at_once(linked_reward)
@@ -315,13 +317,7 @@ class Event(Node):
 
     def linked_transfer(self, context: AppContext | None = None) -> Transfer | None | object:
         """The transfer when it was loaded with the page (or there is none); else NOT_AT_ONCE."""
-        transfer_id = self.row.transfer_id  # type: ignore[attr-defined]
-        if not transfer_id:
-            return None
-        if self.page_transfers is not None:
-            transfer = self.page_transfers.get(transfer_id)
-            return Transfer.from_row(transfer) if transfer else None
-        return NOT_AT_ONCE
+        return _linked(self.row.transfer_id, self.page_transfers, Transfer.from_row)  # type: ignore[attr-defined]
 
     @strawberry.field
     @answers_at_once(linked_transfer)
