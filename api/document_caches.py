@@ -3,14 +3,19 @@
 Strawberry offers this as four extensions (ParserCache, ValidationCache, MaxTokensLimiter, AddValidationRules),
 and every extension costs every request its own object and a context manager per hook it has. One does the
 same here: parsing with the token limit, and validation with the schema's rules and the limit rules, each
-kept in an LRU keyed by the query text (parsing) and by the parsed document (validation). The rules are
-classes made once per schema, so the key stays the same from request to request, and a document over a
-limit is refused however often it comes (its errors are what is kept).
+kept in an LRU keyed by the query text (parsing) and by the parsed document's identity (validation). The
+rules are classes made once per schema, so the key stays the same from request to request, and a document
+over a limit is refused however often it comes (its errors are what is kept).
+
+Validation is keyed by identity, not by the document's value: the parser's cache hands the same document
+object to every request with the same text, and an AST node's hash walks its whole tree (graphql-core's
+nodes are frozen dataclasses), which cost a dashboard page more than the lookup saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +31,31 @@ def _parsed(query: str, options: tuple[tuple[str, Any], ...]) -> Any:
     return parse(query, **dict(options))
 
 
-_validated: Callable[..., Any] = lru_cache(maxsize=CACHED_DOCUMENTS)(validate_document)
+class _ValidationsByIdentity:
+    """Validation errors by (schema, document, rules) identity, least recently used first out. Each entry keeps
+    its schema and document alive, so their ids stay theirs while it is kept."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[int, int, tuple[type[ASTValidationRule], ...]], tuple[Any, Any, list[Any]]] = (
+            OrderedDict())
+        self.hits = 0
+
+    def errors(self, schema: Any, document: Any, rules: tuple[type[ASTValidationRule], ...]) -> list[Any]:
+        key = (id(schema), id(document), rules)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is schema and kept[1] is document:
+            self._kept.move_to_end(key)
+            self.hits += 1
+            return kept[2]
+        errors = validate_document(schema, document, rules)
+        self._kept[key] = (schema, document, errors)
+        while len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+        return errors
+
+
+_validated = _ValidationsByIdentity(CACHED_DOCUMENTS)
 
 
 def parsed_document(query: str, max_tokens: int, parse_options: dict[str, Any] | None = None) -> Any:
@@ -36,8 +65,8 @@ def parsed_document(query: str, max_tokens: int, parse_options: dict[str, Any] |
 
 
 def validation_errors(schema: Any, document: Any, rules: tuple[type[ASTValidationRule], ...]) -> list[Any]:
-    """The document's validation errors against the rules (once per distinct document and rules)."""
-    return _validated(schema, document, rules)  # type: ignore[no-any-return]
+    """The document's validation errors against the rules (once per parsed document and rules)."""
+    return _validated.errors(schema, document, rules)
 
 
 class CachedDocuments(SchemaExtension):

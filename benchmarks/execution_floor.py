@@ -4,7 +4,8 @@ under the read scenarios' ratio.
     python -m benchmarks.execution_floor [nodes] [read ...]
 
 Runs each read document (the issue's, ListCampaigns, EventFeed; all unless named) through the real schema
-many times, its page and links served from memory, and shapes the same rows into the same dict the way the
+many times through the server's path for a plain operation (api/operation_lane.py), its page and links
+served from memory, and shapes the same rows into the same dict the way the
 baseline route does. Both answers are checked equal. The difference is what GraphQL adds to every request,
 whatever the database and the server do.
 """
@@ -12,6 +13,7 @@ whatever the database and the server do.
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import sys
 import time
@@ -22,6 +24,7 @@ from typing import Any
 from unittest import mock
 
 from api.context import AppContext
+from api.operation_lane import answer_plain_operation
 from api.schema import build_schema
 from benchmarks import baseline
 from benchmarks.scenarios import ISSUE_READ, document
@@ -132,10 +135,12 @@ async def compare(schema: Any, read: Read, count: int) -> tuple[float, float]:
     async def linked(model: type, *_: Any) -> dict[int, Any]:
         return rows.linked.get(model, {})
 
-    async def graphql() -> Any:
-        result = await schema.execute(read.document, context_value=AppContext(principal=principal))
-        assert not result.errors, result.errors
-        return result.data
+    body = json.dumps({"query": read.document}).encode()
+
+    async def graphql() -> Any:  # the server's path for a plain operation (api/operation_lane.py)
+        answer = await answer_plain_operation(schema, body, AppContext(principal=principal))
+        assert answer is not None and "errors" not in answer, answer
+        return answer["data"]
 
     async def shaped() -> Any:
         return await read.shaped(principal, {})

@@ -6,6 +6,8 @@ from api.scalars import MinorUnits
 from ledger.domain import money
 from ledger.persistence import models
 
+_new = object.__new__
+
 
 @strawberry.type(description="An amount of one asset, in its minor unit.")
 class Money:
@@ -19,7 +21,11 @@ class Money:
 
     @classmethod
     def of(cls, amount: int, asset: str) -> Money:
-        return cls(amount=amount, asset=asset)  # type: ignore[arg-type]  # MinorUnits(amount) is a call that returns amount
+        # As __init__ would make it, without the call through it (api/types/nodes.py, `_new`): a page makes one
+        # per row. An amount is a MinorUnits, which is an int.
+        money = _new(cls)
+        money.amount, money.asset = amount, asset  # type: ignore[assignment]
+        return money
 
 
 @strawberry.type(description="Balances are credit-normal: money in is positive.")
@@ -42,4 +48,6 @@ class Balance:
 
     @classmethod
     def of(cls, account: models.Account) -> Balance:
-        return cls(account=account)
+        balance = _new(cls)
+        balance.account = account
+        return balance

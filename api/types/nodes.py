@@ -33,6 +33,11 @@ R = TypeVar("R")
 PageRows = Mapping[int, R]
 N = TypeVar("N")
 
+# Nodes made from rows are made without their dataclass __init__: `_new(cls)` and the same attributes the
+# __init__ would set (tests/unit/test_node_construction.py holds the two equal). A page makes a node per row
+# and per link, and the generated __init__ with keywords costs twice the object it makes.
+_new = object.__new__
+
 
 def _linked(row_id: int | None, page_rows: PageRows[R] | None, node_of: Callable[[R], N]) -> N | None | object:
     """A link's node from the rows loaded with the page: None when there is no link (or the page found no
@@ -95,7 +100,9 @@ class Account(Node):
 
     @classmethod
     def from_row(cls, row: models.Account) -> Account:
-        return cls(row=row)
+        node = _new(cls)
+        node.row = row
+        return node
 
     def balance_of(self, context: AppContext) -> Balance:
         principal = context.require_principal()
@@ -120,7 +127,9 @@ class Campaign(Node):
 
     @classmethod
     def from_row(cls, row: models.Campaign, page_budgets: PageRows[models.Account] | None = None) -> Campaign:
-        return cls(row=row, page_budgets=page_budgets)
+        node = _new(cls)
+        node.row, node.page_budgets = row, page_budgets
+        return node
 
     def linked_budget(self, context: AppContext) -> Account | object:
         """The budget when it was loaded with the page; NOT_AT_ONCE when the request's loader must get it."""
@@ -152,7 +161,9 @@ class Transfer(Node):
 
     @classmethod
     def from_row(cls, row: models.Transfer) -> Transfer:
-        return cls(row=row)
+        node = _new(cls)
+        node.row = row
+        return node
 
     @strawberry.field(description="The amount moved, or held while pending.")
     def amount(self) -> Money:
@@ -223,7 +234,9 @@ class Reward(Node):
 
     @classmethod
     def from_row(cls, row: models.Reward, page_campaigns: PageRows[models.Campaign] | None = None) -> Reward:
-        return cls(row=row, page_campaigns=page_campaigns)
+        node = _new(cls)
+        node.row, node.page_campaigns = row, page_campaigns
+        return node
 
     @strawberry.field
     def amount(self) -> Money:
@@ -302,7 +315,9 @@ class Event(Node):
     @classmethod
     def from_row(cls, row: models.Event, page_rewards: PageRows[models.Reward] | None = None,
                  page_transfers: PageRows[models.Transfer] | None = None) -> Event:
-        return cls(row=row, page_rewards=page_rewards, page_transfers=page_transfers)
+        node = _new(cls)
+        node.row, node.page_rewards, node.page_transfers = row, page_rewards, page_transfers
+        return node
 
     def linked_reward(self, context: AppContext | None = None) -> Reward | None | object:
         """The reward when it was loaded with the page (or there is none); else NOT_AT_ONCE. (An event's reward
