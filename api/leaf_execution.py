@@ -11,8 +11,11 @@ read and its sub-selection executed directly. Anything unusual (a field with arg
 middleware, a null where the type forbids it, a value the type refuses, a missing attribute) takes
 graphql-core's own path, which produces the same value or the same error it always did.
 
-A list of objects goes further: its items are shaped through a selection compiled once per request
-(api/item_shapes.py), and only the fields a shape cannot answer on an item take the path above.
+A list of objects goes further: its items are shaped through a selection compiled once per operation
+(api/item_shapes.py), and only the fields a shape cannot answer on an item take the path above. A single
+object (a mutation's payload, a connection, an amount) is shaped the same way once it passed its type check:
+in one go when its shape answers every field, else its shaped fields at once and the rest as graphql-core's
+execute_fields runs them, with the same errors at the same paths.
 """
 
 from __future__ import annotations
@@ -128,6 +131,62 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         return manager is None or not manager.middlewares
 
+    # --- objects ---------------------------------------------------------------------------------------
+
+    def collect_and_execute_subfields(self, return_type: GraphQLObjectType, field_details_list: Any, path: Path,
+                                      result: Any, position_context: Any) -> Any:
+        """An object's fields (a mutation's payload, a connection, an amount) through its compiled shape: in one
+        go when every field is shaped, else the shaped ones at once and the rest as execute_fields runs them.
+        The object passed its type check already (complete_object_value, _complete_object)."""
+        shape = self._shape_of(return_type, field_details_list)
+        if shape is None:
+            return super().collect_and_execute_subfields(return_type, field_details_list, path, result,
+                                                         position_context)
+        if shape.complete:
+            try:
+                return shape.whole(result, self.context_value)
+            except Exception:  # noqa: S110  field by field below, where each gives up on its own
+                pass
+        return self._execute_shaped_fields(shape, result, path, position_context)
+
+    def _execute_shaped_fields(self, shape: ItemShape, source: Any, path: Path, position_context: Any) -> Any:
+        """What execute_fields does for the shape's fields (errors reported by each field's execute_field,
+        a non-null one's raised to the parent), with shaped fields read at once."""
+        context, parent_type = self.context_value, shape.object_type
+        results: dict[str, Any] = {}
+        awaitable_names: list[str] = []
+        try:
+            for field in shape.fields:
+                if field.shape is not None:
+                    try:
+                        results[field.response_name] = field.shape(source, context)
+                        continue
+                    except Exception:  # noqa: S112  the generic path below answers or reports it
+                        pass
+                value = self.execute_field(parent_type, source, field.details,
+                                           Path(path, field.response_name, parent_type.name), position_context)
+                if value is not Undefined:
+                    results[field.response_name] = value
+                    if self.is_awaitable(value):
+                        awaitable_names.append(field.response_name)
+        except Exception:
+            if awaitable_names:  # settled, as execute_fields does, so that none is left unawaited
+                self.settle_in_background([results[name] for name in awaitable_names])
+            raise
+        if not awaitable_names:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_names) == 1:
+                name = awaitable_names[0]
+                results[name] = await results[name]
+            else:
+                awaited = await gather_with_cancel(*(results[name] for name in awaitable_names))
+                results.update(zip(awaitable_names, awaited, strict=True))
+            return results
+
+        return get_results()
+
     # --- lists of objects -------------------------------------------------------------------------------
 
     def complete_iterable_value(self, item_type: Any, field_details_list: Any, info: Any, path: Path,
@@ -187,12 +246,15 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _list_item_shape(self, item_type: Any, field_details_list: Any) -> ItemShape | None:
         named = item_type.of_type if is_non_null_type(item_type) else item_type
-        if not is_object_type(named) or not self._resolvers_unwrapped():
+        return self._shape_of(named, field_details_list) if is_object_type(named) else None
+
+    def _shape_of(self, object_type: GraphQLObjectType, field_details_list: Any) -> ItemShape | None:
+        if not self._resolvers_unwrapped():
             return None
         compiler = self.__dict__.get("_shape_compiler")
         if compiler is None:
             compiler = self.__dict__["_shape_compiler"] = ShapeCompiler(self)
-        return compiler.item_shape(named, field_details_list)
+        return compiler.item_shape(object_type, field_details_list)
 
     def _shape_item(self, shape: ItemShape, item: Any, item_type: Any, field_details_list: Any, item_path: Path,
                     position_context: Any) -> Any:

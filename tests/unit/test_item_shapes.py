@@ -1,6 +1,6 @@
-"""Lists shaped through compiled selections (api/item_shapes.py) answer exactly what graphql-core answers:
-the same data and the same errors at the same paths, including where a shape gives up on one item; and
-they really take the short way (fewer fields go through execute_field)."""
+"""Lists and objects shaped through compiled selections (api/item_shapes.py) answer exactly what graphql-core
+answers: the same data and the same errors at the same paths, including where a shape gives up on one item
+or one object; and they really take the short way (fewer fields go through execute_field)."""
 
 from __future__ import annotations
 
@@ -142,6 +142,26 @@ class Query:
         return [item for item in _items() if item is not None]
 
     @strawberry.field
+    def item(self, index: int) -> Item:  # non-null: a broken item nulls the whole answer
+        return _items()[index]  # type: ignore[return-value]
+
+    @strawberry.field
+    def maybe_item(self, index: int) -> Item | None:
+        return _items()[index]
+
+    @strawberry.field
+    async def awaited_item(self, index: int) -> Item | None:
+        return _items()[index]
+
+    @strawberry.field
+    def record(self, index: int) -> Record | None:
+        return _records()[index]
+
+    @strawberry.field
+    def chain(self) -> Link | None:
+        return _chain(120)
+
+    @strawberry.field
     def good_items(self) -> list[Item]:
         return [item for item in _items() if item is not None and item.name and item.note != "boom"
                 and isinstance(item.colour, Colour) and all(t.label for t in item.tags)]
@@ -157,6 +177,12 @@ DOCUMENTS = [
     "{ awaitedRecords { name colour } awaitedItems { name tag { label } } }",
     # Nested deeper than one Python function may be indented.
     "{ chains { depth " + "next { depth " * 110 + "}" * 110 + " } }",
+    "{ chain { depth " + "next { depth " * 110 + "}" * 110 + " } }",
+    # Single objects: every field shaped, and (weight needs the resolve-info) some fields shaped.
+    *(f"{{ maybeItem(index: {index}) {{ name colour note shout tags {{ label weight }} tag {{ label }} }} "
+      f"awaitedItem(index: {index}) {{ name weight tag {{ label weight }} }} }}" for index in range(6)),
+    *(f"{{ item(index: {index}) {{ name note shout }} }}" for index in range(6)),
+    *(f"{{ record(index: {index}) {{ __typename name size colour }} }}" for index in range(4)),
 ]
 
 
@@ -215,6 +241,29 @@ async def test_the_short_way_is_taken() -> None:
 
     assert fast == standard
     assert CountingStandard.fields_executed >= 10
-    # The list's own field, and the one link that was not loaded with its item (and its label); every other
-    # field was shaped.
-    assert CountingFast.fields_executed == 3
+    # The list's own field, and the one link that was not loaded with its item; every other field, the
+    # label of the tag that link's resolver made included, was shaped.
+    assert CountingFast.fields_executed == 2
+
+
+async def test_an_object_takes_the_short_way() -> None:
+    CountingFast.fields_executed = CountingStandard.fields_executed = 0
+    document = "{ maybeItem(index: 0) { name colour shout tags { label } tag { label } } }"
+
+    fast = await _answer(CountingFast, document)
+    standard = await _answer(CountingStandard, document)
+
+    assert fast == standard
+    assert CountingStandard.fields_executed >= 8
+    assert CountingFast.fields_executed == 1  # the root field; its object's fields were all shaped
+
+
+async def test_an_object_shaped_in_part_reports_errors_where_graphql_core_does() -> None:
+    """Item 4's shout raises and its colour is refused; weight (it needs the resolve-info) goes through
+    execute_field beside the shaped fields."""
+    document = "{ maybeItem(index: 4) { name weight colour shout } }"
+
+    data, errors = await _answer(LeafFastPathExecutionContext, document)
+
+    assert data == {"maybeItem": None}  # colour is non-null: its error nulls the item
+    assert [path for _, path in errors] == [["maybeItem", "colour"]]
