@@ -25,6 +25,7 @@ from api.coupons_api import CouponMutation, CouponQuery
 from api.document_caches import CachedDocuments
 from api.draws_api import DrawMutation
 from api.errors import ApiErrorCode, invalid_argument
+from api.input_conversion import plan_input_conversion
 from api.jobs_api import JobMutation, JobQuery
 from api.leaf_execution import LeafFastPathExecutionContext
 from api.lottery_api import LotteryMutation, LotteryQuery
@@ -192,6 +193,7 @@ def build_schema(settings: Settings | None = None) -> LedgerSchema:
             MaskUnexpectedErrors,
         ],
     )
+    plan_input_conversion(schema)  # inputs converted by a plan made once (api/input_conversion.py)
     # What the plain-operation lane (api/operation_lane.py) checks a document against, as CachedDocuments does.
     schema.document_limits = DocumentLimits(tuple(limit_rules), settings.max_query_tokens)
     return schema
