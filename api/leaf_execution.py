@@ -260,40 +260,20 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     position_context: Any) -> Any:
         """One item's dict: its shaped fields at once, the rest through execute_field; errors as
         complete_list_item_value reports them."""
-        context = self.context_value
-        parent_type = shape.object_type
-        result: dict[str, Any] = {}
-        awaitable_names: list[str] = []
         try:
-            for field in shape.fields:
-                if field.shape is not None:
-                    try:
-                        result[field.response_name] = field.shape(item, context)
-                        continue
-                    except Exception:  # noqa: S112  the generic path below answers or reports it
-                        pass
-                value = self.execute_field(parent_type, item, field.details,
-                                           Path(item_path, field.response_name, parent_type.name), position_context)
-                if value is not Undefined:
-                    result[field.response_name] = value
-                    if self.is_awaitable(value):
-                        awaitable_names.append(field.response_name)
+            fields = self._execute_shaped_fields(shape, item, item_path, position_context)
         except Exception as raw_error:
-            if awaitable_names:
-                self.settle_in_background([result[name] for name in awaitable_names])
             self.handle_field_error(raw_error, item_type, field_details_list, item_path)
             return None
-        if not awaitable_names:
-            return result
+        if not self.is_awaitable(fields):
+            return fields
 
         async def await_fields() -> Any:
             try:
-                awaited = await gather_with_cancel(*(result[name] for name in awaitable_names))
+                return await fields
             except Exception as raw_error:
                 self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                 return None
-            result.update(zip(awaitable_names, awaited, strict=True))
-            return result
 
         return await_fields()
 
