@@ -28,6 +28,7 @@ the same nodes), unless the operation has @skip or @include, whose selections de
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -169,8 +170,9 @@ ShapeKey = tuple[GraphQLObjectType, tuple[int, ...]]  # the type and the ids of 
 class _OperationShapes:
     """The shapes compiled for one operation; the entry keeps the operation, so the node ids stay its own."""
 
-    def __init__(self, operation: OperationDefinitionNode) -> None:
+    def __init__(self, operation: OperationDefinitionNode, conditional: bool) -> None:
         self.operation = operation
+        self.conditional = conditional  # its selections depend on variables: shapes are not kept
         self.shapes: dict[ShapeKey, ItemShape | None] = {}
 
 
@@ -182,8 +184,15 @@ class ShapeCompiler:
     """Compiles selections against one execution: its schema, fragments and variables (collect_subfields)."""
 
     def __init__(self, execution: Any) -> None:
-        self._execution = execution
+        # The compiler lives in its execution's __dict__: a strong reference back would make every request's
+        # executor (and the request, context and answer it holds) cyclic garbage, freed only when the cycle
+        # collector runs instead of when the request ends.
+        self._execution_ref = weakref.ref(execution)
         self._shapes = _shapes_of(execution)
+
+    @property
+    def _execution(self) -> Any:
+        return self._execution_ref()
 
     def item_shape(self, object_type: GraphQLObjectType, details: Any) -> ItemShape | None:
         """How to shape objects of this type for this selection; None when graphql-core must do it all."""
@@ -280,13 +289,12 @@ def _shapes_of(execution: Any) -> dict[ShapeKey, ItemShape | None]:
     entry = _by_operation.get(id(operation))
     if entry is not None and entry.operation is operation:
         _by_operation.move_to_end(id(operation))
-        return entry.shapes
-    if _has_conditions(operation, execution.fragments):
-        return {}
-    entry = _by_operation[id(operation)] = _OperationShapes(operation)
-    while len(_by_operation) > _MAX_OPERATIONS:
-        _by_operation.popitem(last=False)
-    return entry.shapes
+    else:
+        entry = _by_operation[id(operation)] = _OperationShapes(
+            operation, _has_conditions(operation, execution.fragments))
+        while len(_by_operation) > _MAX_OPERATIONS:
+            _by_operation.popitem(last=False)
+    return {} if entry.conditional else entry.shapes
 
 
 class _Conditions(Visitor):

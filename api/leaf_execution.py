@@ -20,6 +20,7 @@ execute_fields runs them, with the same errors at the same paths.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -35,6 +36,7 @@ from graphql import (
     is_object_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
+from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.item_shapes import ItemShape, ShapeCompiler, basic_attribute
@@ -76,6 +78,10 @@ def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_name: str
 
 
 class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.async_helpers = _helpers_of(self)
+
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
                       position_context: Any) -> Any:
         node = field_details_list[0].node
@@ -277,3 +283,21 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return await_fields()
 
+
+def _helpers_of(execution: Any) -> GraphQLResolveInfoHelpers:
+    """The resolvers' async helpers, calling back into `execution` by weak reference.
+
+    graphql-core hands resolvers the executor's own bound methods, which the executor holds: a cycle that made
+    every request's executor, and the context, request and answer it holds, garbage only the cycle collector
+    frees (~50 objects per grant in the server, a young collection every few hundred requests). The helpers
+    are only called while the execution runs, when the executor is alive.
+    """
+    executor = weakref.ref(execution)
+
+    def gather(values: Any) -> Any:
+        return executor().gather_async_work(values)  # type: ignore[union-attr]
+
+    def track(values: Any) -> None:
+        executor().track_async_work(values)  # type: ignore[union-attr]
+
+    return GraphQLResolveInfoHelpers(gather=gather, track=track)

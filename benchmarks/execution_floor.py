@@ -1,13 +1,13 @@
-"""What GraphQL execution alone costs for a dashboard page, with no database, no HTTP and no JSON: the floor
-under the read scenarios' ratio.
+"""What GraphQL execution alone costs for a dashboard page or a grant, with no database, no HTTP and no JSON:
+the floor under the read and write scenarios' ratio.
 
-    python -m benchmarks.execution_floor [nodes] [read ...]
+    python -m benchmarks.execution_floor [nodes] [issue|ListCampaigns|EventFeed|grant ...]
 
-Runs each read document (the issue's, ListCampaigns, EventFeed; all unless named) through the real schema
-many times through the server's path for a plain operation (api/operation_lane.py), its page and links
-served from memory, and shapes the same rows into the same dict the way the
-baseline route does. Both answers are checked equal. The difference is what GraphQL adds to every request,
-whatever the database and the server do.
+Runs each document (the issue's read, ListCampaigns, EventFeed, GrantReward; all unless named) through the
+real schema many times through the server's path for a plain operation (api/operation_lane.py), its page
+and links (or the granted reward) served from memory, and shapes the same rows into the same dict the way
+the baseline route does. Both answers are checked equal. The difference is what GraphQL adds to every
+request, whatever the database and the server do.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 from unittest import mock
 
 from api.context import AppContext
+from api.ids import encode_id
 from api.operation_lane import answer_plain_operation
 from api.schema import build_schema
 from benchmarks import baseline
@@ -32,7 +33,7 @@ from ledger.domain.access import Principal, Role
 from ledger.domain.statuses import AccountKind, RewardKind, RewardStatus, TransferState
 from ledger.persistence.database import open_database
 from ledger.persistence.models import Account, Campaign, Event, Reward, Transfer
-from ledger.services import reads
+from ledger.services import reads, rewards
 
 REPEAT = 200
 MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -50,6 +51,8 @@ class Read:
     document: str
     shaped: Callable[[Principal, dict[str, Any]], Awaitable[dict[str, Any]]]
     rows: Callable[[int], Rows]
+    variables: dict[str, Any] | None = None
+    role: Role = Role.VIEWER
 
 
 def _reward(i: int) -> Reward:
@@ -102,10 +105,19 @@ def _events_page(count: int) -> Rows:
                  Transfer: {i: _transfer(i) for i in range(1, count + 1, 2)}})
 
 
+def _granted(_: int) -> Rows:
+    return Rows([_reward(7)], {})
+
+
+GRANT_VARIABLES = {"input": {"campaignId": encode_id("Campaign", 1), "memberId": "m7", "amount": "107",
+                             "idempotencyKey": "grant-7", "hold": False}}
+
 READS = {
     "issue": Read(ISSUE_READ, baseline.issue_rewards_page, _rewards_page),
     "ListCampaigns": Read(document("ListCampaigns"), baseline.list_campaigns, _campaigns_page),
     "EventFeed": Read(document("EventFeed"), baseline.event_feed, _events_page),
+    # A write's floor: the grant itself answered from memory, as if the ledger took no time.
+    "grant": Read(document("GrantReward"), baseline.grant_reward, _granted, GRANT_VARIABLES, Role.OPERATOR),
 }
 
 
@@ -124,7 +136,7 @@ async def _timed(run: Callable[[], Awaitable[Any]]) -> float:
 async def compare(schema: Any, read: Read, count: int) -> tuple[float, float]:
     """Median seconds per request of GraphQL's execution and of the baseline's shaping, answers checked equal."""
     rows = read.rows(count)
-    principal = Principal(tenant_id=1, role=Role.VIEWER)
+    principal = Principal(tenant_id=1, role=read.role)
 
     async def page(*_: Any, **__: Any) -> reads.Page[Any]:
         async def counted() -> int:
@@ -135,7 +147,11 @@ async def compare(schema: Any, read: Read, count: int) -> tuple[float, float]:
     async def linked(model: type, *_: Any) -> dict[int, Any]:
         return rows.linked.get(model, {})
 
-    body = json.dumps({"query": read.document}).encode()
+    async def grant(*_: Any, **__: Any) -> Reward:
+        return rows.page[0]
+
+    variables = read.variables or {}
+    body = json.dumps({"query": read.document, "variables": variables}).encode()
 
     async def graphql() -> Any:  # the server's path for a plain operation (api/operation_lane.py)
         answer = await answer_plain_operation(schema, body, AppContext(principal=principal))
@@ -143,9 +159,10 @@ async def compare(schema: Any, read: Read, count: int) -> tuple[float, float]:
         return answer["data"]
 
     async def shaped() -> Any:
-        return await read.shaped(principal, {})
+        return await read.shaped(principal, variables)
 
-    with mock.patch.object(reads, "paginate", page), mock.patch.object(reads, "by_ids", linked):
+    with mock.patch.object(reads, "paginate", page), mock.patch.object(reads, "by_ids", linked), \
+            mock.patch.object(rewards, "grant_reward", grant):
         assert await graphql() == await shaped(), "GraphQL and the baseline shape different answers"
         return await _timed(graphql), await _timed(shaped)
 
